@@ -1,0 +1,5 @@
+export * from './common-passwords.js'
+export * from './lockout.js'
+export * from './password.js'
+export * from './rate-limit.js'
+export * from './refresh.js'
