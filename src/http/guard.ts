@@ -1,0 +1,81 @@
+import type { Auth, Principal } from '../auth-types.js'
+import { clientIpResolver } from './client-ip.js'
+import { cookieNames } from './cookies.js'
+import { originPolicy } from './cors.js'
+import { checkCsrf, checkOrigin } from './csrf.js'
+import { contractError, toAuthError } from './errors.js'
+import {
+  authenticateRequest,
+  checkPermissions,
+  checkRoles,
+  chooseTransport,
+  type PermissionRequirement,
+  type RoleRequirement,
+} from './principal.js'
+import { isSecureRequest, requestIdOf } from './request-meta.js'
+import { securityHeaders } from './security-headers.js'
+import type { AuthRequest, AuthResponse } from './types.js'
+
+/** What a guard demands beyond a valid access token. */
+export type GuardRequirement = { roles?: RoleRequirement; permission?: PermissionRequirement }
+
+/** A guard's verdict: the principal, or the error response to send instead of running the host's route. */
+export type GuardResult = { ok: true; principal: Principal } | { ok: false; response: AuthResponse }
+
+/**
+ * Builds the check behind every adapter's `requireAuth`/`requireRole`/`requirePermission`: the same Origin,
+ * transport, CSRF and token checks as the auth routes (a host's own cookie-authenticated POST needs CSRF
+ * protection just as much), then the role or permission. Errors have the contract's shape and headers.
+ */
+export function createGuard(auth: Auth) {
+  const http = auth.settings.http
+  const origins = originPolicy(auth.settings)
+  const names = cookieNames(auth.settings)
+  const ips = clientIpResolver(http.trustProxy)
+  const headersFor = securityHeaders(auth.settings, auth.random)
+
+  return async function guard(req: AuthRequest, requirement: GuardRequirement = {}): Promise<GuardResult> {
+    try {
+      checkOrigin(req, origins)
+      const transport = chooseTransport(req, http.transports, names.csrf)
+      checkCsrf(auth, req, transport, names.csrf)
+      const principal = await authenticateRequest(auth, req, transport, names.access)
+      const refused =
+        (requirement.roles !== undefined ? checkRoles(principal, requirement.roles) : null) ??
+        (requirement.permission !== undefined ? checkPermissions(principal, requirement.permission) : null)
+      if (refused !== null) throw refused
+      return { ok: true, principal }
+    } catch (thrown) {
+      const requestId = requestIdOf(req.headers['x-request-id'], auth.random)
+      const reply = contractError(toAuthError(thrown, auth.logger, requestId), 'authenticated', requestId)
+      const headers = {
+        'Cache-Control': 'no-store',
+        ...headersFor(isSecureRequest(req, ips)).headers,
+        ...reply.headers,
+        'X-Request-Id': requestId,
+        'Content-Type': 'application/json; charset=utf-8',
+      }
+      return { ok: false, response: { status: reply.status, headers, body: reply.body ?? null } }
+    }
+  }
+}
+
+/** Validates guard arguments at construction: a guard that can never pass is a programming mistake. */
+export function roleRequirement(roles: readonly string[]): GuardRequirement {
+  if (roles.length === 0 || roles.some((r) => typeof r !== 'string' || r === ''))
+    throw new TypeError('requireRole needs at least one role name')
+  return { roles }
+}
+
+/** Validates a permission requirement at construction. */
+export function permissionRequirement(permission: PermissionRequirement): GuardRequirement {
+  const list =
+    typeof permission === 'string'
+      ? [permission]
+      : 'anyOf' in permission
+        ? permission.anyOf
+        : permission.allOf
+  if (list.length === 0 || list.some((p) => typeof p !== 'string' || p === ''))
+    throw new TypeError('requirePermission needs at least one permission name')
+  return { permission }
+}

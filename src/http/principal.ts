@@ -1,0 +1,80 @@
+import type { Auth, Principal } from '../auth-types.js'
+import { AuthError } from '../errors.js'
+import type { AuthRequest, Transport } from './types.js'
+
+/**
+ * Chooses the transport of a request (http-contract.md, Conventions): `X-Auth-Transport` decides; without it a
+ * request carrying the csrf cookie (a browser that called GET /csrf) is cookie transport, any other bearer.
+ * A transport the host turned off is refused when asked for, and never chosen by default.
+ */
+export function chooseTransport(
+  req: AuthRequest,
+  enabled: { cookie: boolean; bearer: boolean },
+  csrfCookieName: string,
+): Transport {
+  const asked = req.headers['x-auth-transport']
+  if (asked !== undefined) {
+    const value = asked.trim().toLowerCase()
+    if ((value === 'cookie' || value === 'bearer') && enabled[value]) return value
+    throw new AuthError('VALIDATION_FAILED', 'X-Auth-Transport must be "bearer" or "cookie".', {
+      details: [{ path: 'X-Auth-Transport', message: `must be one of: ${enabledList(enabled)}` }],
+    })
+  }
+  if (!enabled.bearer) return 'cookie'
+  if (!enabled.cookie) return 'bearer'
+  return req.cookies[csrfCookieName] !== undefined ? 'cookie' : 'bearer'
+}
+
+function enabledList(enabled: { cookie: boolean; bearer: boolean }): string {
+  return (['bearer', 'cookie'] as const).filter((t) => enabled[t]).join(', ')
+}
+
+/**
+ * The access token of a request: the access cookie in cookie transport, `Authorization: Bearer` in bearer
+ * transport. Cookies are never read in bearer transport: a cookie is ambient, and only the CSRF check of
+ * cookie transport makes ambient credentials safe.
+ */
+export function accessTokenOf(
+  req: AuthRequest,
+  transport: Transport,
+  accessCookieName: string,
+): string | null {
+  if (transport === 'cookie') return req.cookies[accessCookieName] || null
+  const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(req.headers.authorization ?? '')
+  return match?.[1] ?? null
+}
+
+/** Resolves the principal of a request, or throws UNAUTHENTICATED / TOKEN_EXPIRED / ACCOUNT_DISABLED. */
+export async function authenticateRequest(
+  auth: Auth,
+  req: AuthRequest,
+  transport: Transport,
+  accessCookieName: string,
+): Promise<Principal> {
+  const token = accessTokenOf(req, transport, accessCookieName)
+  // A length cap before any parsing: a JWT of ours is well under 4 KiB.
+  if (token === null || token.length > 8192) throw new AuthError('UNAUTHENTICATED')
+  return auth.authenticate(token)
+}
+
+/** A role requirement: any one of the roles. */
+export type RoleRequirement = readonly string[]
+/** A permission requirement: one permission, any of several, or all of several. */
+export type PermissionRequirement = string | { anyOf: readonly string[] } | { allOf: readonly string[] }
+
+/** FORBIDDEN unless the principal holds at least one of `roles`. */
+export function checkRoles(principal: Principal, roles: RoleRequirement): AuthError | null {
+  return roles.some((r) => principal.roles.includes(r)) ? null : new AuthError('FORBIDDEN')
+}
+
+/** FORBIDDEN unless the principal's permissions satisfy the requirement (`*` grants every permission). */
+export function checkPermissions(principal: Principal, requirement: PermissionRequirement): AuthError | null {
+  const has = (p: string) => principal.permissions.includes('*') || principal.permissions.includes(p)
+  const ok =
+    typeof requirement === 'string'
+      ? has(requirement)
+      : 'anyOf' in requirement
+        ? requirement.anyOf.some(has)
+        : requirement.allOf.every(has)
+  return ok ? null : new AuthError('FORBIDDEN')
+}
