@@ -1,0 +1,256 @@
+import { z } from 'zod'
+import type { Clock, Logger, Mailer, Random, RateStore, Store } from './ports.js'
+
+const seconds = (d: number) => z.number().int().positive().default(d)
+const positive = (d: number) => z.number().int().positive().default(d)
+const rule = (limit: number, windowSeconds: number) =>
+  z
+    .strictObject({ limit: z.number().int().positive(), windowSeconds: z.number().int().positive() })
+    .prefault({ limit, windowSeconds })
+
+/** A port given as an object: validated structurally, passed through untouched. */
+const port = <T>(name: string, methods: string[]) =>
+  z.custom<T>(
+    (v) =>
+      typeof v === 'object' &&
+      v !== null &&
+      methods.every((m) => typeof (v as Record<string, unknown>)[m] === 'function'),
+    { message: `must be a ${name} (an object with ${methods.join(', ')})` },
+  )
+
+const origin = z.string().refine((s) => s === '*' || /^https?:\/\/[^/\s]+$/.test(s), {
+  message: 'must be an origin like https://app.example (scheme and host, no path)',
+})
+
+const passwordSchema = z
+  .strictObject({
+    preset: z.enum(['default', 'nist']).default('default'),
+    minLength: z.number().int().min(1).max(4096).optional(),
+    maxLength: z.number().int().min(1).max(4096).optional(),
+    requireLowercase: z.boolean().optional(),
+    requireUppercase: z.boolean().optional(),
+    requireDigit: z.boolean().optional(),
+    requireSpecial: z.boolean().optional(),
+    maxRepeat: z.number().int().min(0).optional(),
+    personalInfo: z.boolean().optional(),
+    commonList: z.boolean().optional(),
+  })
+  .prefault({})
+
+const cookieSchema = z
+  .strictObject({
+    /** `Secure` cookies; defaults to true, may only be turned off outside production. */
+    secure: z.boolean().optional(),
+    sameSite: z.enum(['lax', 'strict']).default('lax'),
+    prefix: z
+      .string()
+      .regex(/^[a-z0-9_-]*$/i)
+      .default('pc_'),
+    /** Send `Clear-Site-Data: "cookies"` on logout: wipes every cookie of the site. */
+    clearSiteData: z.boolean().default(false),
+  })
+  .prefault({})
+
+const httpSchema = z
+  .strictObject({
+    /** Where the router is mounted; cookie paths are derived from it. */
+    mountPath: z
+      .string()
+      .regex(/^(\/[A-Za-z0-9._~-]+)*$/, 'must look like /auth (no trailing slash), or "" for the root')
+      .default('/auth'),
+    transports: z
+      .strictObject({ cookie: z.boolean().default(true), bearer: z.boolean().default(true) })
+      .prefault({}),
+    cookies: cookieSchema,
+    cors: z
+      .strictObject({
+        /** Exact origins allowed for CORS and CSRF `Origin` checks, beside `appUrl`'s own origin. */
+        origins: z.array(origin).default([]),
+        /** Regular-expression sources matched against the whole origin. */
+        patterns: z.array(z.string()).default([]),
+        credentials: z.boolean().default(true),
+        maxAgeSeconds: z.number().int().min(0).default(600),
+      })
+      .prefault({}),
+    /** Proxies in front of the app: a hop count, or a list of trusted proxy addresses/CIDRs. */
+    trustProxy: z.union([z.number().int().min(0), z.array(z.string())]).default(0),
+    bodyLimitBytes: positive(16 * 1024),
+    hsts: z
+      .strictObject({
+        maxAgeSeconds: positive(63072000),
+        includeSubDomains: z.boolean().default(true),
+        preload: z.boolean().default(false),
+      })
+      .prefault({}),
+    /** Extra origins for the CSP (captcha providers and the like). */
+    cspExtraOrigins: z
+      .strictObject({
+        script: z.array(origin).default([]),
+        frame: z.array(origin).default([]),
+        connect: z.array(origin).default([]),
+      })
+      .prefault({}),
+  })
+  .prefault({})
+
+/** The JSON-serialisable part of the configuration: what `PORTCULLIS_CONFIG` files may hold. */
+export const settingsSchema = z.strictObject({
+  /** Public URL of the app: links in mails are built from it, never from the Host header. */
+  appUrl: z.url({ protocol: /^https?$/ }),
+  /** The `iss` and `aud` of access tokens; default: `appUrl`. */
+  issuer: z.string().min(1).optional(),
+  audience: z.string().min(1).optional(),
+  /** The key ring as printed by `npx portcullis keys`. */
+  keys: z.string().min(1).optional(),
+  /** Production mode: requires `keys` and Secure cookies. Default: NODE_ENV === 'production'. */
+  production: z.boolean().optional(),
+  accessToken: z.strictObject({ ttlSeconds: seconds(15 * 60) }).prefault({}),
+  refreshToken: z
+    .strictObject({
+      idleTtlSeconds: seconds(30 * 86400),
+      absoluteTtlSeconds: seconds(90 * 86400),
+      /** Server-side lifetime of a session signed in with `rememberMe: false`. */
+      shortIdleTtlSeconds: seconds(86400),
+      /** The immediate parent presented again within this many seconds gets the same successor. */
+      reuseGraceSeconds: z.number().int().min(0).max(300).default(10),
+    })
+    .prefault({}),
+  hashing: z
+    .strictObject({
+      memoryCostKiB: z.number().int().min(8192).default(19456),
+      timeCost: z.number().int().min(1).default(2),
+      parallelism: z.number().int().min(1).default(1),
+    })
+    .prefault({}),
+  password: passwordSchema,
+  lockout: z
+    .strictObject({
+      threshold: positive(5),
+      windowSeconds: seconds(30 * 60),
+      lockSeconds: seconds(30 * 60),
+      progressive: z.boolean().default(false),
+      maxLockSeconds: seconds(24 * 3600),
+    })
+    .prefault({}),
+  rateLimits: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      loginPerIpEmail: rule(5, 60),
+      loginPerIp: rule(20, 60),
+      loginPerIpDaily: rule(1000, 86400),
+      register: rule(10, 3600),
+      forgotPerIpEmail: rule(3, 1800),
+      forgotPerIpDaily: rule(10, 86400),
+      verify: rule(30, 60),
+      resend: rule(30, 60),
+      token: rule(60, 60),
+      global: rule(100, 60),
+    })
+    .prefault({}),
+  verification: z
+    .strictObject({
+      required: z.boolean().default(true),
+      tokenTtlSeconds: seconds(86400),
+      resendPerDay: z.number().int().min(0).default(3),
+      /** "Someone tried to register with your address" notices per address per day. */
+      duplicateNoticesPerDay: z.number().int().min(0).default(3),
+    })
+    .prefault({}),
+  passwordReset: z.strictObject({ tokenTtlSeconds: seconds(15 * 60) }).prefault({}),
+  emailChange: z.strictObject({ tokenTtlSeconds: seconds(3600) }).prefault({}),
+  /** Role name → permissions; `*` grants every permission. */
+  roles: z
+    .record(z.string().regex(/^[a-z][a-z0-9_-]*$/), z.array(z.string().min(1)))
+    .default({ admin: ['*'], manager: ['users:read', 'audit:read'], auditor: ['audit:read'], employee: [] }),
+  defaultRole: z.string().default('employee'),
+  revocation: z
+    .strictObject({ pollIntervalMs: z.number().int().min(100).max(60_000).default(2000) })
+    .prefault({}),
+  audit: z.strictObject({ retentionDays: positive(365) }).prefault({}),
+  mail: z
+    .strictObject({
+      /** Paths on `appUrl` that the links in mails point to; the token is the `token` query parameter. */
+      verifyPath: z.string().startsWith('/').default('/verify-email'),
+      resetPath: z.string().startsWith('/').default('/reset-password'),
+      emailChangePath: z.string().startsWith('/').default('/confirm-email-change'),
+      appName: z.string().min(1).default('portcullis'),
+      defaultLocale: z.string().min(2).default('en'),
+    })
+    .prefault({}),
+  http: httpSchema,
+})
+
+/** Objects portcullis calls (not serialisable, so not part of `settingsSchema`). */
+export const portsSchema = z.strictObject({
+  store: port<Store>('Store', ['transaction', 'createUser', 'rotateRefreshToken', 'consumeOneTimeToken']),
+  rateStore: port<RateStore>('RateStore', ['hitRateLimit', 'registerLoginFailure']).optional(),
+  mailer: port<Mailer>('Mailer', ['send']).optional(),
+  clock: port<Clock>('Clock', ['now']).optional(),
+  random: port<Random>('Random', ['bytes']).optional(),
+  logger: port<Logger>('Logger', ['debug', 'info', 'warn', 'error']).optional(),
+})
+
+/** What `createAuth` accepts. */
+export type AuthConfig = z.input<typeof settingsSchema> & z.input<typeof portsSchema>
+/** Settings after validation and defaults. */
+export type AuthSettings = z.output<typeof settingsSchema>
+
+/** A configuration mistake, thrown by `createAuth` before anything starts. */
+export class ConfigError extends TypeError {
+  override readonly name = 'ConfigError'
+}
+
+/** Validates the whole configuration; a bad value throws a `ConfigError` naming its path. */
+export function parseConfig(config: AuthConfig): {
+  settings: AuthSettings
+  ports: z.output<typeof portsSchema>
+} {
+  if (typeof config !== 'object' || config === null)
+    throw new ConfigError('portcullis config must be an object')
+  const { store, rateStore, mailer, clock, random, logger, ...rest } = config
+  const settings = settingsSchema.safeParse(rest)
+  const ports = portsSchema.safeParse(dropUndefined({ store, rateStore, mailer, clock, random, logger }))
+  const issues = [...(settings.error?.issues ?? []), ...(ports.error?.issues ?? [])]
+  if (issues.length > 0 || !settings.success || !ports.success) {
+    const lines = issues.map((i) => `  - ${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
+    throw new ConfigError(`invalid portcullis config:\n${lines.join('\n')}`)
+  }
+  checkCrossFields(settings.data)
+  return { settings: deepFreeze(settings.data), ports: ports.data }
+}
+
+function checkCrossFields(s: AuthSettings): void {
+  const fail = (path: string, message: string) => {
+    throw new ConfigError(`invalid portcullis config:\n  - ${path}: ${message}`)
+  }
+  if (s.http.cors.credentials && s.http.cors.origins.includes('*'))
+    fail('http.cors.origins', '"*" cannot be combined with credentials; list the exact origins')
+  for (const p of s.http.cors.patterns) {
+    try {
+      new RegExp(p)
+    } catch {
+      fail('http.cors.patterns', `not a valid regular expression: ${p}`)
+    }
+  }
+  if (!(s.defaultRole in s.roles))
+    fail('defaultRole', `"${s.defaultRole}" is not one of the configured roles`)
+  if (s.refreshToken.absoluteTtlSeconds < s.refreshToken.idleTtlSeconds)
+    fail('refreshToken.absoluteTtlSeconds', 'must be at least refreshToken.idleTtlSeconds')
+  const { minLength, maxLength } = s.password
+  if (minLength !== undefined && maxLength !== undefined && minLength > maxLength)
+    fail('password.minLength', 'must not exceed password.maxLength')
+  if (s.production && s.http.cookies.secure === false)
+    fail('http.cookies.secure', 'cannot be false in production')
+}
+
+function dropUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const v of Object.values(value)) deepFreeze(v)
+  }
+  return value
+}

@@ -1,0 +1,235 @@
+import type { Auth, RequestContext } from './auth-types.js'
+import { type AuthConfig, type AuthSettings, ConfigError, parseConfig } from './config.js'
+import {
+  generateKeyRingSpec,
+  KeyRingError,
+  loadKeyRing,
+  parseKeyRingSpec,
+  publicJwks,
+} from './crypto/key-ring.js'
+import { hashPassword } from './crypto/password-hash.js'
+import { SecretBox } from './crypto/secrets.js'
+import { generateId, generateToken, safeEqual, toBase64Url } from './crypto/tokens.js'
+import { consoleLogger, consoleMailer, systemClock, systemRandom } from './defaults.js'
+import type { Core } from './flows/core.js'
+import { login } from './flows/login.js'
+import { requestPasswordReset, resetPassword } from './flows/password-reset.js'
+import { provisionUser } from './flows/provision.js'
+import { refresh } from './flows/refresh.js'
+import { register, resendVerification, verifyEmail } from './flows/register.js'
+import { authenticate, listSessions, logout, logoutAll, me, revokeSession } from './flows/sessions.js'
+import { Outbox } from './mail/outbox.js'
+import { renderMail } from './mail/templates.js'
+import {
+  defaultPasswordPolicy,
+  nistPasswordPolicy,
+  type PasswordPolicy,
+  passwordRules,
+} from './policy/password.js'
+import { RevocationCache } from './revocation.js'
+
+/**
+ * Creates the auth instance: validates the config (a bad value throws a `ConfigError` naming its path),
+ * loads the key ring and wires the ports. Nothing runs in the background until it is used.
+ */
+export function createAuth(config: AuthConfig): Auth {
+  const { settings, ports } = parseConfig(config)
+  const production = settings.production ?? process.env.NODE_ENV === 'production'
+  const logger = ports.logger ?? consoleLogger()
+  if (production && !ports.mailer)
+    throw new ConfigError('invalid portcullis config:\n  - mailer: required in production')
+  if (production && settings.http.cookies.secure === false)
+    throw new ConfigError(
+      'invalid portcullis config:\n  - http.cookies.secure: cannot be false in production',
+    )
+  const random = ports.random ?? systemRandom
+  const clock = ports.clock ?? systemClock
+  const ring = loadRing(settings, production, random, logger)
+  const box = new SecretBox(ring.secrets)
+  const store = ports.store
+  const hashParams = { ...settings.hashing }
+  let dummy: Promise<string> | null = null
+  const core: Core = {
+    settings,
+    store,
+    rateStore: ports.rateStore ?? store,
+    clock,
+    random,
+    logger,
+    ring,
+    box,
+    audience: { issuer: settings.issuer ?? settings.appUrl, audience: settings.audience ?? settings.appUrl },
+    passwordPolicy: resolvePasswordPolicy(settings),
+    lockout: {
+      threshold: settings.lockout.threshold,
+      windowMs: settings.lockout.windowSeconds * 1000,
+      lockMs: settings.lockout.lockSeconds * 1000,
+      progressive: settings.lockout.progressive,
+      maxLockMs: settings.lockout.maxLockSeconds * 1000,
+    },
+    refresh: {
+      idleTtlMs: settings.refreshToken.idleTtlSeconds * 1000,
+      absoluteTtlMs: settings.refreshToken.absoluteTtlSeconds * 1000,
+      shortIdleTtlMs: settings.refreshToken.shortIdleTtlSeconds * 1000,
+      graceMs: settings.refreshToken.reuseGraceSeconds * 1000,
+    },
+    hashParams,
+    dummyHash: () => {
+      dummy ??= hashPassword(toBase64Url(random.bytes(24)), hashParams)
+      return dummy
+    },
+    revocations: new RevocationCache(),
+    outbox: new Outbox({
+      store,
+      mailer: ports.mailer ?? consoleMailer(),
+      box,
+      random,
+      logger,
+      now: () => clock.now(),
+      render: renderMail,
+      appName: settings.mail.appName,
+    }),
+    permissionsOf: (roles) => permissionsOf(settings, roles),
+  }
+  const revocationFeed = followRevocations(core)
+  const policyView = {
+    minLength: core.passwordPolicy.minLength,
+    maxLength: core.passwordPolicy.maxLength,
+    rules: passwordRules(core.passwordPolicy),
+  }
+  const jwks = publicJwks(ring)
+
+  return {
+    settings,
+    store,
+    rateStore: core.rateStore,
+    clock,
+    random,
+    logger,
+    migrate: async () => {
+      await store.migrate?.()
+    },
+    close: async () => {
+      revocationFeed.stop()
+      await core.outbox.stop()
+    },
+    register: (input, ctx) => register(core, input, ctx),
+    verifyEmail: (token, ctx) => verifyEmail(core, token, ctx),
+    resendVerification: (email, ctx) => resendVerification(core, email, ctx),
+    login: (input, ctx) => login(core, input, ctx),
+    refresh: (token, ctx) => refresh(core, token, ctx),
+    authenticate: (token) => authenticate(core, token, revocationFeed.ready()),
+    logout: (p, ctx) => logout(core, p, ctx),
+    logoutAll: (p, ctx) => logoutAll(core, p, ctx),
+    me: (p) => me(core, p),
+    listSessions: (p) => listSessions(core, p),
+    revokeSession: (p, id, ctx) => revokeSession(core, p, id, ctx),
+    requestPasswordReset: (email, ctx) => requestPasswordReset(core, email, ctx),
+    resetPassword: (input, ctx) => resetPassword(core, input, ctx),
+    provisionUser: (input) => provisionUser(core, input),
+    passwordPolicy: () => structuredClone(policyView),
+    jwks: () => (jwks ? structuredClone(jwks) : null),
+    csrf: csrfTokens(core),
+    outbox: {
+      runOnce: () => core.outbox.runOnce(),
+      start: (ms) => core.outbox.start(ms),
+      stop: () => core.outbox.stop(),
+      listTo: (to, limit) => core.outbox.listTo(to, limit),
+    },
+    purgeExpired: () => {
+      const now = clock.now()
+      return store.purgeExpired({
+        now,
+        auditBefore: now - settings.audit.retentionDays * 86_400_000,
+        sealedBefore: now - core.refresh.graceMs,
+      })
+    },
+    audit: (event) => store.appendAudit({ ...event, id: generateId(random), at: clock.now() }),
+  }
+}
+
+function loadRing(
+  settings: AuthSettings,
+  production: boolean,
+  random: Core['random'],
+  logger: Core['logger'],
+) {
+  try {
+    if (settings.keys) return loadKeyRing(parseKeyRingSpec(settings.keys))
+  } catch (error) {
+    if (error instanceof KeyRingError)
+      throw new ConfigError(`invalid portcullis config:\n  - ${error.message}`)
+    throw error
+  }
+  if (production)
+    throw new ConfigError(
+      'invalid portcullis config:\n  - keys: required in production (run `npx portcullis keys`)',
+    )
+  logger.warn(
+    'no `keys` configured: using an in-memory development key ring; tokens will not survive a restart',
+  )
+  return loadKeyRing(generateKeyRingSpec((n) => random.bytes(n)))
+}
+
+function resolvePasswordPolicy(settings: AuthSettings): PasswordPolicy {
+  const { preset, ...overrides } = settings.password
+  const base = preset === 'nist' ? nistPasswordPolicy : defaultPasswordPolicy
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined))
+  const policy = { ...base, ...defined }
+  if (policy.minLength > policy.maxLength)
+    throw new ConfigError(
+      'invalid portcullis config:\n  - password.minLength: must not exceed password.maxLength',
+    )
+  return policy
+}
+
+function permissionsOf(settings: AuthSettings, roles: readonly string[]): string[] {
+  const granted = new Set<string>()
+  for (const role of roles) for (const p of settings.roles[role] ?? []) granted.add(p)
+  return granted.has('*') ? ['*'] : [...granted]
+}
+
+/** Signed double-submit CSRF tokens: random value + HMAC, so a cookie planted by a sibling domain fails. */
+function csrfTokens(core: Core): Auth['csrf'] {
+  return {
+    issue() {
+      const value = generateToken(core.random)
+      return `${value}.${core.box.mac('csrf', value)}`
+    },
+    verify(token) {
+      if (typeof token !== 'string' || token.length > 200) return false
+      const [value, mac, extra] = token.split('.')
+      if (!value || !mac || extra !== undefined) return false
+      return core.box.macCandidates('csrf', value).some((candidate) => safeEqual(candidate, mac))
+    },
+  }
+}
+
+/** Follows the store's revocation feed: one read before the first check, then a poll every interval. */
+function followRevocations(core: Core): { ready(): Promise<void>; stop(): void } {
+  let first: Promise<void> | null = null
+  let timer: NodeJS.Timeout | null = null
+  const sync = () => core.revocations.sync(core.store, core.clock.now())
+  return {
+    ready() {
+      if (first) return first
+      first = sync().catch((error) => {
+        first = null
+        throw error
+      })
+      if (!timer) {
+        timer = setInterval(() => {
+          sync().catch((error) => core.logger.warn('revocation feed poll failed', { error: String(error) }))
+        }, core.settings.revocation.pollIntervalMs)
+        timer.unref()
+      }
+      return first
+    },
+    stop() {
+      if (timer) clearInterval(timer)
+      timer = null
+    },
+  }
+}
+
+export type { RequestContext }

@@ -1,0 +1,21 @@
+export type {
+  Auth,
+  IssuedTokens,
+  LoginResult,
+  PasswordPolicyView,
+  Principal,
+  PublicUser,
+  RequestContext,
+  SessionView,
+} from './auth-types.js'
+export { type AuthConfig, type AuthSettings, ConfigError, settingsSchema } from './config.js'
+export { createAuth } from './create-auth.js'
+export { generateKeyRingSpec, type KeyRingSpec, serializeKeyRing } from './crypto/key-ring.js'
+export { consoleLogger, consoleMailer, systemClock, systemRandom } from './defaults.js'
+export { AuthError, type AuthErrorCode, errorStatus, isAuthError, statusOf } from './errors.js'
+export type { MailIntent, MailRenderer, RenderedMail } from './mail/intents.js'
+export type { OutboxMailView } from './mail/outbox.js'
+export { renderMail } from './mail/templates.js'
+export * from './policy/index.js'
+export type { Clock, Logger, Mail, Mailer, Random, RateStore, Store } from './ports.js'
+export type * from './types.js'

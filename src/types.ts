@@ -1,0 +1,185 @@
+/** Domain records as the core sees them. Timestamps are milliseconds since the epoch (UTC). */
+
+/** An account's standing: only `active` accounts may sign in or use tokens. */
+export type UserStatus = 'active' | 'blocked' | 'deactivated'
+
+/** A stored account. `emailNormalized` (trimmed, lower-cased) is unique; `email` is kept as typed. */
+export interface UserRecord {
+  id: string
+  email: string
+  emailNormalized: string
+  name: string | null
+  /** argon2id PHC string; null for accounts without a password (e.g. provider sign-in only). */
+  passwordHash: string | null
+  emailVerifiedAt: number | null
+  roles: string[]
+  status: UserStatus
+  /** Bumped by logout-all and password changes: access tokens carrying an older version are refused. */
+  tokenVersion: number
+  locale: string | null
+  mfaEnabled: boolean
+  createdAt: number
+  updatedAt: number
+}
+
+/** The fields of a user that flows may change. */
+export type UserPatch = Partial<
+  Pick<
+    UserRecord,
+    | 'email'
+    | 'emailNormalized'
+    | 'name'
+    | 'passwordHash'
+    | 'emailVerifiedAt'
+    | 'roles'
+    | 'status'
+    | 'locale'
+    | 'mfaEnabled'
+  >
+>
+
+/** A signed-in device: one refresh-token family. */
+export interface SessionRecord {
+  id: string
+  userId: string
+  createdAt: number
+  lastUsedAt: number
+  /** Absolute end of the session; refresh tokens never outlive it. */
+  expiresAt: number
+  revokedAt: number | null
+  revokedReason: string | null
+  ip: string | null
+  userAgent: string | null
+  rememberMe: boolean
+  /** Authentication methods used at sign-in (RFC 8176 values: `pwd`, `otp`, …). */
+  amr: string[]
+  /** When the user last proved a factor in this session (step-up checks read it). */
+  authTime: number
+}
+
+/** One refresh token of a session's family, stored only as its SHA-256. */
+export interface RefreshTokenRecord {
+  id: string
+  sessionId: string
+  userId: string
+  tokenHash: string
+  state: 'active' | 'rotated' | 'revoked'
+  createdAt: number
+  expiresAt: number
+  rotatedAt: number | null
+  successorId: string | null
+  /** The successor's plaintext, sealed (AES-GCM), kept only for the replay grace window. */
+  successorSealed: string | null
+}
+
+/** What a one-time token is for; a token of one kind is never accepted as another. */
+export type OneTimeTokenKind = 'verify-email' | 'password-reset' | 'email-change' | 'mfa-pending'
+
+/** A single-use token, stored only as its SHA-256. */
+export interface OneTimeTokenRecord {
+  tokenHash: string
+  kind: OneTimeTokenKind
+  userId: string
+  createdAt: number
+  expiresAt: number
+  consumedAt: number | null
+  /** Kind-specific data (the new email of an email change, …); never a secret in plaintext. */
+  data: Record<string, unknown> | null
+}
+
+/** The audit event types portcullis records. */
+export type AuditEventType =
+  | 'register'
+  | 'register.duplicate'
+  | 'email.verify'
+  | 'login.success'
+  | 'login.failure'
+  | 'lockout'
+  | 'unlock'
+  | 'logout'
+  | 'logout.all'
+  | 'session.revoke'
+  | 'refresh.reuse'
+  | 'password.change'
+  | 'password.reset.request'
+  | 'password.reset'
+  | 'email.change.request'
+  | 'email.change'
+  | 'mfa.enable'
+  | 'mfa.disable'
+  | 'mfa.backup_code.used'
+  | 'mfa.trusted_device.add'
+  | 'mfa.trusted_device.remove'
+  | 'role.change'
+  | 'user.block'
+  | 'user.unblock'
+  | 'api_key.create'
+  | 'api_key.rotate'
+  | 'api_key.revoke'
+
+/** One audit-log row. `meta` never holds a secret. */
+export interface AuditEvent {
+  id: string
+  type: AuditEventType
+  userId: string | null
+  actorId: string | null
+  ip: string | null
+  userAgent: string | null
+  at: number
+  meta: Record<string, unknown>
+}
+
+/** Filters for reading the audit log, newest first, with an opaque cursor. */
+export interface AuditQuery {
+  userId?: string
+  types?: AuditEventType[]
+  from?: number
+  to?: number
+  limit: number
+  /** The `id` of the last event of the previous page. */
+  cursor?: string
+}
+
+/** The kinds of mail portcullis sends. */
+export type MailKind =
+  | 'verify-email'
+  | 'already-registered'
+  | 'password-reset'
+  | 'password-changed'
+  | 'email-change-confirm'
+  | 'email-changed-notice'
+  | 'lockout-notice'
+  | 'new-sign-in'
+  | 'refresh-reuse'
+
+/** A queued mail. The rendered content is sealed because links carry one-time tokens. */
+export interface OutboxRecord {
+  id: string
+  to: string
+  toNormalized: string
+  kind: MailKind
+  /** AES-GCM sealed JSON `{subject, text, html, locale}`. */
+  sealed: string
+  status: 'pending' | 'sent' | 'dead'
+  attempts: number
+  nextAttemptAt: number
+  createdAt: number
+  sentAt: number | null
+  lastError: string | null
+}
+
+/** What a revocation applies to: a session, every token of a user below a version, or one access token. */
+export type RevocationKind = 'session' | 'user' | 'jti'
+
+/** One entry of the revocation feed that every instance follows to refuse revoked access tokens. */
+export interface RevocationRecord {
+  /** Increasing sequence number assigned by the store. */
+  seq: number
+  kind: RevocationKind
+  subject: string
+  /** For `user`: tokens with a version below this are refused. */
+  minVersion: number | null
+  /** After this instant no access token it could refuse is still alive; it may be purged. */
+  expiresAt: number
+  createdAt: number
+}
