@@ -8,6 +8,7 @@ export default defineConfig({
     policy: 'src/policy/index.ts',
     testing: 'src/testing/index.ts',
     kysely: 'adapters/kysely/index.ts',
+    nodemailer: 'adapters/nodemailer/index.ts',
     express: 'adapters/express/index.ts',
     fastify: 'adapters/fastify/index.ts',
     hono: 'adapters/hono/index.ts',
@@ -22,5 +23,5 @@ export default defineConfig({
   splitting: true,
   treeshake: true,
   // vitest and kysely drivers are only imported by the testing/kysely entries and must come from the user.
-  external: ['vitest', 'libsql', 'better-sqlite3'],
+  external: ['vitest', 'libsql', 'better-sqlite3', 'nodemailer', 'pg', 'mysql2', 'ioredis', 'qrcode'],
 })
