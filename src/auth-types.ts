@@ -135,6 +135,21 @@ export interface Auth {
     verified?: boolean
   }): Promise<PublicUser>
 
+  /** Changes the password after re-authentication; ends every session and returns fresh tokens for this one. */
+  changePassword(
+    principal: Principal,
+    input: { currentPassword: string; newPassword: string },
+    ctx: RequestContext,
+  ): Promise<IssuedTokens>
+  /** Mails a confirmation link to a new address (and a notice to the old one) after re-authentication. */
+  requestEmailChange(
+    principal: Principal,
+    input: { newEmail: string; password: string },
+    ctx: RequestContext,
+  ): Promise<{ status: 'verification_sent' }>
+  /** Switches to the new address with the link's token. */
+  confirmEmailChange(principal: Principal, token: string, ctx: RequestContext): Promise<PublicUser>
+
   passwordPolicy(): PasswordPolicyView
   /** The public JWKS; null when only symmetric keys are configured. */
   jwks(): JwkSet | null

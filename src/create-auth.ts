@@ -11,6 +11,7 @@ import { hashPassword } from './crypto/password-hash.js'
 import { SecretBox } from './crypto/secrets.js'
 import { generateId, generateToken, safeEqual, toBase64Url } from './crypto/tokens.js'
 import { consoleLogger, consoleMailer, systemClock, systemRandom } from './defaults.js'
+import { changePassword, confirmEmailChange, requestEmailChange } from './flows/account.js'
 import type { Core } from './flows/core.js'
 import { login } from './flows/login.js'
 import { requestPasswordReset, resetPassword } from './flows/password-reset.js'
@@ -127,6 +128,9 @@ export function createAuth(config: AuthConfig): Auth {
     requestPasswordReset: (email, ctx) => requestPasswordReset(core, email, ctx),
     resetPassword: (input, ctx) => resetPassword(core, input, ctx),
     provisionUser: (input) => provisionUser(core, input),
+    changePassword: (p, input, ctx) => changePassword(core, p, input, ctx),
+    requestEmailChange: (p, input, ctx) => requestEmailChange(core, p, input, ctx),
+    confirmEmailChange: (p, token, ctx) => confirmEmailChange(core, p, token, ctx),
     passwordPolicy: () => structuredClone(policyView),
     jwks: () => (jwks ? structuredClone(jwks) : null),
     csrf: csrfTokens(core),
