@@ -1,0 +1,120 @@
+import type { Store } from '../../src/ports.js'
+import type { StoreContext } from './context.js'
+import { refreshTokenRow, rowMappers, toRefreshToken, toSession } from './rows.js'
+
+/** The session and refresh-token operations. */
+export type SessionOps = Pick<
+  Store,
+  | 'createSession'
+  | 'findSession'
+  | 'listActiveSessions'
+  | 'revokeSession'
+  | 'revokeUserSessions'
+  | 'findRefreshToken'
+  | 'findRefreshTokenById'
+  | 'rotateRefreshToken'
+>
+
+/** Session and refresh-token operations on the Kysely store. */
+export function sessionOps({ db, dialect, atomic }: StoreContext): SessionOps {
+  const rows = rowMappers(dialect)
+  return {
+    async createSession(session, token) {
+      await atomic(async (tx) => {
+        await tx.insertInto('pc_sessions').values(rows.sessionRow(session)).execute()
+        await tx.insertInto('pc_refresh_tokens').values(refreshTokenRow(token)).execute()
+      })
+    },
+    async findSession(id) {
+      const row = await db.selectFrom('pc_sessions').selectAll().where('id', '=', id).executeTakeFirst()
+      return row ? toSession(row) : null
+    },
+    async listActiveSessions(userId, now) {
+      const found = await db
+        .selectFrom('pc_sessions')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', now)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .execute()
+      return found.map(toSession)
+    },
+    async revokeSession(id, reason, now) {
+      // Conditional on `revoked_at IS NULL`: of concurrent revokers only one sees a changed row.
+      const result = await db
+        .updateTable('pc_sessions')
+        .set({ revoked_at: now, revoked_reason: reason })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst()
+      return result.numUpdatedRows > 0n
+    },
+    async revokeUserSessions(userId, reason, now, exceptSessionId) {
+      return atomic(async (tx) => {
+        // Postgres/MySQL: FOR UPDATE locks the rows so the ids returned are exactly those this call revoked.
+        // SQLite: Kysely's SqliteDialect runs one transaction at a time on its single connection.
+        const found = await tx
+          .selectFrom('pc_sessions')
+          .select('id')
+          .where('user_id', '=', userId)
+          .where('revoked_at', 'is', null)
+          .$if(exceptSessionId !== undefined, (q) => q.where('id', '!=', exceptSessionId as string))
+          .$if(dialect !== 'sqlite', (q) => q.forUpdate())
+          .execute()
+        const ids = found.map((r) => r.id)
+        if (ids.length === 0) return []
+        await tx
+          .updateTable('pc_sessions')
+          .set({ revoked_at: now, revoked_reason: reason })
+          .where('id', 'in', ids)
+          .where('revoked_at', 'is', null)
+          .execute()
+        return ids
+      })
+    },
+
+    async findRefreshToken(tokenHash) {
+      const row = await db
+        .selectFrom('pc_refresh_tokens')
+        .selectAll()
+        .where('token_hash', '=', tokenHash)
+        .executeTakeFirst()
+      return row ? toRefreshToken(row) : null
+    },
+    async findRefreshTokenById(id) {
+      const row = await db.selectFrom('pc_refresh_tokens').selectAll().where('id', '=', id).executeTakeFirst()
+      return row ? toRefreshToken(row) : null
+    },
+    async rotateRefreshToken({ currentId, next, successorSealed, now }) {
+      return atomic(async (tx) => {
+        // Compare-and-set in one statement: the database lets exactly one concurrent caller change the
+        // row from 'active'; everyone else matches nothing and inserts nothing.
+        const result = await tx
+          .updateTable('pc_refresh_tokens')
+          .set({
+            state: 'rotated',
+            rotated_at: now,
+            successor_id: next.id,
+            successor_sealed: successorSealed,
+          })
+          .where('id', '=', currentId)
+          .where('state', '=', 'active')
+          .executeTakeFirst()
+        if (result.numUpdatedRows !== 1n) return false
+        await tx.insertInto('pc_refresh_tokens').values(refreshTokenRow(next)).execute()
+        await tx
+          .updateTable('pc_sessions')
+          .set({ last_used_at: now })
+          .where(
+            'id',
+            '=',
+            tx.selectFrom('pc_refresh_tokens').select('session_id').where('id', '=', currentId),
+          )
+          .execute()
+        return true
+      })
+    },
+  }
+}
