@@ -2,6 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { randomBytes } from 'node:crypto'
+import { generateKeyRingSpec, serializeKeyRing } from '../../src/index.js'
 import { BrowserClient } from './browser-client.js'
 import { type DemoProcess, delay, freePort, runToExit, startDemo } from './demo-process.js'
 
@@ -241,5 +243,27 @@ describe('start-up', () => {
     })
     expect(result.code).toBe(1)
     expect(result.stderr).toContain('keys')
+  })
+
+  it('in production: no /dev/mail, Secure __Host- cookies, pages still served', async () => {
+    const port = await freePort()
+    const keys = serializeKeyRing(generateKeyRingSpec((n) => new Uint8Array(randomBytes(n))))
+    const prod = await startDemo({
+      PORT: String(port),
+      DEMO_DATA_DIR: dataDir,
+      NODE_ENV: 'production',
+      AUTH_KEYS: keys,
+    })
+    try {
+      const origin = `http://localhost:${port}`
+      expect((await fetch(`${origin}/dev/mail?to=ada.lovelace%40example.com`)).status).toBe(404)
+      expect((await fetch(`${origin}/login`)).status).toBe(200)
+      const csrf = await fetch(`${origin}/auth/csrf`)
+      const cookie = csrf.headers.getSetCookie().join('\n')
+      expect(cookie).toMatch(/^__Host-pc_csrf=/)
+      expect(cookie).toMatch(/; Secure/i)
+    } finally {
+      await prod.stop()
+    }
   })
 })
