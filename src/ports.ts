@@ -35,7 +35,10 @@ export interface Store extends RateStore {
   findUserById(id: string): Promise<UserRecord | null>
   /** Looks a user up by trimmed, lower-cased email. */
   findUserByEmail(emailNormalized: string): Promise<UserRecord | null>
-  /** Applies `patch`, sets `updatedAt`, returns the updated user (null when unknown). */
+  /**
+   * Applies `patch`, sets `updatedAt`, returns the updated user (null when unknown). A patch that would
+   * give two users one normalised email MUST fail (the unique index) and change nothing.
+   */
   updateUser(id: string, patch: UserPatch, now: number): Promise<UserRecord | null>
   /** Atomically increments the user's token version and returns the new one. */
   incrementTokenVersion(userId: string, now: number): Promise<number>
@@ -67,7 +70,8 @@ export interface Store extends RateStore {
 
   /**
    * Stores a one-time token. With `replaceExisting`, unconsumed tokens of the same kind and user are
-   * deleted in the same atomic step (a new reset link voids the older ones).
+   * voided (marked consumed, so they still count for throttling) in the same atomic step: a new reset
+   * link voids the older ones.
    */
   createOneTimeToken(token: OneTimeTokenRecord, options: { replaceExisting: boolean }): Promise<void>
   /**
@@ -86,7 +90,10 @@ export interface Store extends RateStore {
   countOneTimeTokens(userId: string, kind: OneTimeTokenKind, since: number): Promise<number>
 
   appendAudit(event: AuditEvent): Promise<void>
-  /** Audit events matching the query, newest first (`at` then `id` descending). */
+  /**
+   * Audit events matching the query, newest first (`at` then `id` descending). `from` and `to` are
+   * inclusive; an empty `types` list filters nothing; an unknown cursor yields an empty page.
+   */
   listAudit(query: AuditQuery): Promise<AuditEvent[]>
 
   /** Queues a mail for the outbox worker. */
@@ -116,10 +123,10 @@ export interface Store extends RateStore {
   listRevocations(afterSeq: number, now: number): Promise<RevocationRecord[]>
 
   /**
-   * Deletes what has expired: refresh tokens and sessions past their end (or revoked before
-   * `now - keepRevokedMs`), one-time tokens, revocation entries, rate logs and lockout rows; audit rows
-   * older than `auditBefore`; sealed replay successors older than `sealedBefore`. Safe to run on several
-   * instances at once. Returns counts per table.
+   * Deletes what has expired: sessions past their end with their refresh tokens, one-time tokens,
+   * revocation entries, rate logs and lockout rows whose windows are over; audit rows older than
+   * `auditBefore`; and clears sealed replay successors of tokens rotated before `sealedBefore`. Safe to
+   * run on several instances at once. Returns how many rows each kind lost.
    */
   purgeExpired(input: {
     now: number
