@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { Clock, Logger, Mailer, Random, RateStore, Store } from './ports.js'
+import type { Clock, Logger, Mailer, Random, RateStore, RevocationChannel, Store } from './ports.js'
 
 const seconds = (d: number) => z.number().int().positive().default(d)
 const positive = (d: number) => z.number().int().positive().default(d)
@@ -184,6 +184,7 @@ export const settingsSchema = z.strictObject({
 export const portsSchema = z.strictObject({
   store: port<Store>('Store', ['transaction', 'createUser', 'rotateRefreshToken', 'consumeOneTimeToken']),
   rateStore: port<RateStore>('RateStore', ['hitRateLimit', 'registerLoginFailure']).optional(),
+  revocationChannel: port<RevocationChannel>('RevocationChannel', ['publish', 'subscribe']).optional(),
   mailer: port<Mailer>('Mailer', ['send']).optional(),
   clock: port<Clock>('Clock', ['now']).optional(),
   random: port<Random>('Random', ['bytes']).optional(),
@@ -207,9 +208,11 @@ export function parseConfig(config: AuthConfig): {
 } {
   if (typeof config !== 'object' || config === null)
     throw new ConfigError('portcullis config must be an object')
-  const { store, rateStore, mailer, clock, random, logger, ...rest } = config
+  const { store, rateStore, revocationChannel, mailer, clock, random, logger, ...rest } = config
   const settings = settingsSchema.safeParse(rest)
-  const ports = portsSchema.safeParse(dropUndefined({ store, rateStore, mailer, clock, random, logger }))
+  const ports = portsSchema.safeParse(
+    dropUndefined({ store, rateStore, revocationChannel, mailer, clock, random, logger }),
+  )
   const issues = [...(settings.error?.issues ?? []), ...(ports.error?.issues ?? [])]
   if (issues.length > 0 || !settings.success || !ports.success) {
     const lines = issues.map((i) => `  - ${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)

@@ -80,6 +80,7 @@ export function createAuth(config: AuthConfig): Auth {
       return dummy
     },
     revocations: new RevocationCache(),
+    revocationChannel: ports.revocationChannel ?? null,
     outbox: new Outbox({
       store,
       mailer: ports.mailer ?? consoleMailer(),
@@ -209,17 +210,24 @@ function csrfTokens(core: Core): Auth['csrf'] {
   }
 }
 
-/** Follows the store's revocation feed: one read before the first check, then a poll every interval. */
+/**
+ * Follows revocations: subscribes to the channel (when there is one), reads the store's feed before
+ * the first check, then polls it every interval as a safety net.
+ */
 function followRevocations(core: Core): { ready(): Promise<void>; stop(): void } {
   let first: Promise<void> | null = null
   let timer: NodeJS.Timeout | null = null
+  let unsubscribe: Promise<() => Promise<void>> | null = null
   const sync = () => core.revocations.sync(core.store, core.clock.now())
   return {
     ready() {
       if (first) return first
-      first = sync().catch((error) => {
+      unsubscribe ??= core.revocationChannel?.subscribe((records) => core.revocations.apply(records)) ?? null
+      const attempt = Promise.all([unsubscribe, sync()]).then(() => undefined)
+      first = attempt
+      // A failed first read is retried by the next request; callers still see this one's rejection.
+      attempt.catch(() => {
         first = null
-        throw error
       })
       if (!timer) {
         timer = setInterval(() => {
@@ -232,6 +240,8 @@ function followRevocations(core: Core): { ready(): Promise<void>; stop(): void }
     stop() {
       if (timer) clearInterval(timer)
       timer = null
+      void unsubscribe?.then((off) => off()).catch(() => undefined)
+      unsubscribe = null
     },
   }
 }

@@ -163,6 +163,17 @@ export interface RateStore {
   clearLockout(key: string): Promise<void>
 }
 
+/**
+ * Carries revocations between processes at once (Redis pub/sub, say). Without one, other processes
+ * learn of revocations by polling the store's feed (`revocation.pollIntervalMs`).
+ */
+export interface RevocationChannel {
+  /** Announces revocations that have just been committed to the store. */
+  publish(revocations: Omit<RevocationRecord, 'seq'>[]): Promise<void>
+  /** Calls `listener` with every announcement (its own included); returns a function that unsubscribes. */
+  subscribe(listener: (revocations: Omit<RevocationRecord, 'seq'>[]) => void): Promise<() => Promise<void>>
+}
+
 /** The source of time; tests pass a fake one. */
 export interface Clock {
   /** Milliseconds since the epoch. */

@@ -10,7 +10,7 @@ import type { Outbox } from '../mail/outbox.js'
 import type { LockoutSettings } from '../policy/lockout.js'
 import type { PasswordPolicy } from '../policy/password.js'
 import type { RefreshSettings } from '../policy/refresh.js'
-import type { Clock, Logger, Random, RateStore, Store } from '../ports.js'
+import type { Clock, Logger, Random, RateStore, RevocationChannel, Store } from '../ports.js'
 import type { RevocationCache } from '../revocation.js'
 import type { AuditEvent, UserRecord } from '../types.js'
 
@@ -32,6 +32,8 @@ export interface Core {
   /** A hash of a random password, verified against when the account does not exist (equal timing). */
   dummyHash: () => Promise<string>
   revocations: RevocationCache
+  /** Announces committed revocations to other processes at once, when configured. */
+  revocationChannel: RevocationChannel | null
   outbox: Outbox
   permissionsOf(roles: readonly string[]): string[]
 }

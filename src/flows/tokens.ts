@@ -119,7 +119,16 @@ export async function publishRevocations(core: Core, tx: FlowTx, entries: Revoca
     createdAt: now,
   }))
   for (const r of records) await tx.store.appendRevocation(r)
-  tx.afterCommit(() => core.revocations.apply(records))
+  tx.afterCommit(() => {
+    core.revocations.apply(records)
+    core.revocationChannel
+      ?.publish(records)
+      .catch((error) =>
+        core.logger.warn('revocation channel publish failed; other instances will poll', {
+          error: String(error),
+        }),
+      )
+  })
 }
 
 /** The principal's permissions, from the configured roles. */
