@@ -1,16 +1,13 @@
 import { AuthError, type ErrorSurface, isAuthError, statusOf } from '../errors.js'
 import type { Logger } from '../ports.js'
+import { isCredentialError } from './principal.js'
 import type { JsonValue, Reply } from './types.js'
 
 /** Turns an AuthError into a response; routes with their own error dialect (RFC 6749) pass another one. */
 export type ErrorFormatter = (error: AuthError, surface: ErrorSurface, requestId: string) => Reply
 
 /** Headers every error of this code carries: Retry-After (423/429), RateLimit-* (429), a Bearer challenge. */
-export function errorHeaders(
-  error: AuthError,
-  status: number,
-  surface: ErrorSurface,
-): Record<string, string> {
+export function errorHeaders(error: AuthError, status: number): Record<string, string> {
   const headers: Record<string, string> = {}
   if (error.retryAfterSeconds !== undefined)
     headers['Retry-After'] = String(Math.max(1, Math.ceil(error.retryAfterSeconds)))
@@ -19,18 +16,23 @@ export function errorHeaders(
     headers['RateLimit-Remaining'] = String(error.rateLimit.remaining)
     headers['RateLimit-Reset'] = String(Math.max(0, Math.ceil(error.rateLimit.resetSeconds)))
   }
-  // On an authenticated route a 401 can only come from the credential check: RFC 6750 §3 asks for a challenge.
-  if (status === 401 && surface === 'authenticated') headers['WWW-Authenticate'] = 'Bearer'
+  // A refused access token gets the challenge RFC 6750 §3 asks for.
+  if (status === 401 && isCredentialError(error)) headers['WWW-Authenticate'] = 'Bearer'
   return headers
+}
+
+/** The status of an error: an access token's token errors are 401 like a refresh token's (principal.ts). */
+export function errorStatusOf(error: AuthError, surface: ErrorSurface): number {
+  return statusOf(error.code, isCredentialError(error) ? 'refresh' : surface)
 }
 
 /** The contract's error shape: `{error: {code, message, details?, requestId}}`, never a stack. */
 export const contractError: ErrorFormatter = (error, surface, requestId) => {
-  const status = statusOf(error.code, surface)
+  const status = errorStatusOf(error, surface)
   const body: { [key: string]: JsonValue } = { code: error.code, message: error.message }
   if (error.details !== undefined) body.details = toJson(error.details)
   body.requestId = requestId
-  return { status, body: { error: body }, headers: errorHeaders(error, status, surface) }
+  return { status, body: { error: body }, headers: errorHeaders(error, status) }
 }
 
 /** Details are plain data from the flows; anything that does not survive JSON is dropped. */

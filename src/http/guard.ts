@@ -1,9 +1,8 @@
 import type { Auth, Principal } from '../auth-types.js'
-import { clientIpResolver } from './client-ip.js'
 import { cookieNames } from './cookies.js'
 import { originPolicy } from './cors.js'
 import { checkCsrf, checkOrigin } from './csrf.js'
-import { contractError, toAuthError } from './errors.js'
+import { createErrorResponder } from './error-response.js'
 import {
   authenticateRequest,
   checkPermissions,
@@ -12,8 +11,6 @@ import {
   type PermissionRequirement,
   type RoleRequirement,
 } from './principal.js'
-import { isSecureRequest, requestIdOf } from './request-meta.js'
-import { securityHeaders } from './security-headers.js'
 import type { AuthRequest, AuthResponse } from './types.js'
 
 /** What a guard demands beyond a valid access token. */
@@ -31,8 +28,7 @@ export function createGuard(auth: Auth) {
   const http = auth.settings.http
   const origins = originPolicy(auth.settings)
   const names = cookieNames(auth.settings)
-  const ips = clientIpResolver(http.trustProxy)
-  const headersFor = securityHeaders(auth.settings, auth.random)
+  const errorResponse = createErrorResponder(auth)
 
   return async function guard(req: AuthRequest, requirement: GuardRequirement = {}): Promise<GuardResult> {
     try {
@@ -46,16 +42,7 @@ export function createGuard(auth: Auth) {
       if (refused !== null) throw refused
       return { ok: true, principal }
     } catch (thrown) {
-      const requestId = requestIdOf(req.headers['x-request-id'], auth.random)
-      const reply = contractError(toAuthError(thrown, auth.logger, requestId), 'authenticated', requestId)
-      const headers = {
-        'Cache-Control': 'no-store',
-        ...headersFor(isSecureRequest(req, ips)).headers,
-        ...reply.headers,
-        'X-Request-Id': requestId,
-        'Content-Type': 'application/json; charset=utf-8',
-      }
-      return { ok: false, response: { status: reply.status, headers, body: reply.body ?? null } }
+      return { ok: false, response: errorResponse(req, thrown, 'authenticated') }
     }
   }
 }

@@ -84,7 +84,7 @@ export const oauthErrorFormatter: ErrorFormatter = (error, _surface, _requestId)
   else if (error.code === 'VALIDATION_FAILED')
     reply = oauthError(400, 'invalid_request', validationText(error.details))
   else reply = oauthError(statusOf(error.code), 'invalid_request', reason)
-  return { ...reply, headers: { ...reply.headers, ...errorHeaders(error, reply.status, 'default') } }
+  return { ...reply, headers: { ...reply.headers, ...errorHeaders(error, reply.status) } }
 }
 
 /** A short description of the first invalid parameter, in the characters RFC 6749 allows there. */

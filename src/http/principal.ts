@@ -44,6 +44,17 @@ export function accessTokenOf(
   return match?.[1] ?? null
 }
 
+const credentialErrors = new WeakSet<AuthError>()
+
+/**
+ * True for an error raised while checking the request's access token. Such token errors are 401 (an expired
+ * access token is 401 TOKEN_EXPIRED, so a client knows a refresh may help) with a Bearer challenge, unlike the
+ * same codes for a one-time token in a body (400).
+ */
+export function isCredentialError(error: AuthError): boolean {
+  return credentialErrors.has(error)
+}
+
 /** Resolves the principal of a request, or throws UNAUTHENTICATED / TOKEN_EXPIRED / ACCOUNT_DISABLED. */
 export async function authenticateRequest(
   auth: Auth,
@@ -52,9 +63,14 @@ export async function authenticateRequest(
   accessCookieName: string,
 ): Promise<Principal> {
   const token = accessTokenOf(req, transport, accessCookieName)
-  // A length cap before any parsing: a JWT of ours is well under 4 KiB.
-  if (token === null || token.length > 8192) throw new AuthError('UNAUTHENTICATED')
-  return auth.authenticate(token)
+  try {
+    // A length cap before any parsing: a JWT of ours is well under 4 KiB.
+    if (token === null || token.length > 8192) throw new AuthError('UNAUTHENTICATED')
+    return await auth.authenticate(token)
+  } catch (thrown) {
+    if (thrown instanceof AuthError) credentialErrors.add(thrown)
+    throw thrown
+  }
 }
 
 /** A role requirement: any one of the roles. */
