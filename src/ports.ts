@@ -4,6 +4,8 @@
  */
 import type { LockoutSettings, LockoutState, LockoutDecision } from './policy/lockout.js'
 import type { RateDecision, RateRule } from './policy/rate-limit.js'
+import type { AdminStore } from './ports-admin.js'
+import type { MfaStore } from './ports-mfa.js'
 import type {
   AuditEvent,
   AuditQuery,
@@ -19,7 +21,7 @@ import type {
 } from './types.js'
 
 /** Durable state: users, sessions, refresh tokens, one-time tokens, audit, outbox, revocation feed. */
-export interface Store extends RateStore {
+export interface Store extends RateStore, MfaStore, AdminStore {
   /**
    * Runs `fn` in one transaction: every write through `tx` commits together or not at all.
    * Stores without real transactions MUST serialise `fn` against all other writes and undo its writes
