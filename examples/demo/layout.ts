@@ -46,6 +46,7 @@ export function renderPage(
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>${escapeHtml(page.title)} · portcullis demo</title>
+  <link rel="icon" href="/static/favicon.svg">
   <link rel="stylesheet" href="/static/demo.css">
   <script type="module" nonce="${nonce}" src="/static/logout.js"></script>${script}
 </head>

@@ -48,8 +48,18 @@ async function send(method, path, body) {
 }
 
 /**
+ * Whether a 401 is worth one refresh. TOKEN_EXPIRED says so; but the access cookie's Max-Age is the access
+ * token's lifetime, so a browser usually drops the cookie first and the server sees no token at all
+ * (UNAUTHENTICATED) while the refresh cookie still works.
+ */
+function mayRefresh(path, code) {
+  if (path === '/token/refresh' || path === '/login' || path.startsWith('/login/')) return false
+  return code === 'TOKEN_EXPIRED' || code === 'UNAUTHENTICATED'
+}
+
+/**
  * Calls `/auth<path>` and returns the outcome (never throws for an HTTP error; a network failure becomes
- * code NETWORK). An expired access token gets one refresh and one retry; a stale CSRF token one new token.
+ * code NETWORK). An expired (or dropped) access token gets one refresh and one retry; a stale CSRF token one new token.
  * @param {string} method
  * @param {string} path
  * @param {unknown} [body]
@@ -58,7 +68,7 @@ async function send(method, path, body) {
 export async function api(method, path, body) {
   try {
     let result = await send(method, path, body)
-    if (result.status === 401 && result.error?.code === 'TOKEN_EXPIRED' && path !== '/token/refresh') {
+    if (result.status === 401 && mayRefresh(path, result.error?.code)) {
       const refreshed = await send('POST', '/token/refresh', {})
       if (refreshed.ok) result = await send(method, path, body)
     } else if (result.status === 403 && result.error?.code === 'CSRF_FAILED') {

@@ -1,13 +1,21 @@
 // Small DOM helpers shared by the pages. Text from the server is set with textContent, never as HTML.
 import { api } from './api.js'
 
-/** Shows `text` in the page's message box; kind 'error' or 'ok'. Null hides it. */
-export function showMessage(text, kind = 'error') {
+/** Shows `text` in the page's message box, with an optional list below it; kind 'error' or 'ok'. Null hides it. */
+export function showMessage(text, kind = 'error', items = []) {
   const box = document.getElementById('message')
   if (!box) return
   box.hidden = text === null
-  box.textContent = text ?? ''
   box.className = `message ${kind}`
+  const list = document.createElement('ul')
+  list.append(
+    ...items.map((item) => {
+      const li = document.createElement('li')
+      li.textContent = item
+      return li
+    }),
+  )
+  box.replaceChildren(text ?? '', ...(items.length > 0 ? [list] : []))
 }
 
 /** The named fields of a form as an object (checkboxes as booleans). */
@@ -50,8 +58,9 @@ export function countdown(button, seconds, label = (s) => `Try again in ${s} s`)
  */
 export function showFailure(result, button) {
   const { error } = result
-  const rules = Array.isArray(error.details) ? error.details.map((d) => d.message).filter(Boolean) : []
-  showMessage(rules.length > 0 ? `${error.message} ${rules.join(' ')}` : error.message)
+  // PASSWORD_POLICY and VALIDATION_FAILED list what was wrong in `details`, each with a message.
+  const items = Array.isArray(error.details) ? error.details.map((d) => d?.message).filter(Boolean) : []
+  showMessage(error.message, 'error', items)
   if ((result.status === 429 || result.status === 423) && result.retryAfterSeconds > 0 && button)
     countdown(button, result.retryAfterSeconds)
   return error.code
