@@ -46,6 +46,7 @@ async function main(): Promise<void> {
 function stopOnSignals(server: Server, auth: Auth, store: Store): void {
   let stopping = false
   const stop = async (signal: string) => {
+    // npm, tsx and node share the terminal's process group, and tsx relays signals too: expect repeats.
     if (stopping) return
     stopping = true
     log(`${signal}: shutting down`)
@@ -57,7 +58,9 @@ function stopOnSignals(server: Server, auth: Auth, store: Store): void {
     clearTimeout(cut)
     await auth.close()
     await store.close?.()
-    process.exit(0)
+    // Let the process end by itself rather than process.exit(): the SQLite driver finishes closing (and
+    // checkpoints its WAL) after close() resolves. The unref'd timer only fires if something still holds on.
+    setTimeout(() => process.exit(0), 2000).unref()
   }
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop(signal))
 }
