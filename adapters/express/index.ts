@@ -19,8 +19,11 @@ import {
 declare global {
   namespace Express {
     interface Locals {
-      /** The authenticated principal, set by `requireAuth`/`requireRole`/`requirePermission`. */
-      auth?: Principal
+      /**
+       * The authenticated principal, set by `requireAuth`/`requireRole`/`requirePermission`. Typed as
+       * present because handlers that read it sit behind one of those guards.
+       */
+      auth: Principal
       /** The CSP nonce for inline scripts of a page served under `securityHeaders()`. */
       cspNonce?: string
     }
