@@ -18,6 +18,7 @@ import {
   permissionRequirement,
   type RequestParts,
   readBodyStream,
+  readRequestBody,
   roleRequirement,
   serializeBody,
   toAuthRequest,
@@ -64,6 +65,17 @@ function send(reply: FastifyReply, response: AuthResponse): FastifyReply {
 }
 
 /**
+ * A `frameworkErrors` option for the host's `Fastify({...})`: Fastify answers a URL it cannot decode, or an
+ * over-long parameter, before any plugin runs; with this it answers in the contract's error shape instead.
+ */
+export function fastifyFrameworkErrors(auth: Auth) {
+  const errorResponse = createErrorResponder(auth)
+  return (error: Error, request: FastifyRequest, reply: FastifyReply): void => {
+    send(reply, errorResponse(toAuthRequest(parts(request, request.raw.url ?? '/')), error))
+  }
+}
+
+/**
  * The Fastify plugin of one auth instance: `app.register(fastifyAuth(auth), { prefix: '/auth' })` adds the
  * routes under the prefix (encapsulated, with their own raw-body parser) and decorates the app with the guards.
  */
@@ -74,6 +86,7 @@ export function fastifyAuth(auth: Auth): FastifyPluginAsync<FastifyAuthOptions> 
   const limit = auth.settings.http.bodyLimitBytes
 
   async function routes(app: FastifyInstance): Promise<void> {
+    const relative = (request: FastifyRequest) => request.url.slice(app.prefix.length)
     // Every body is kept as raw text: the route table decides about media types, sizes and parsing.
     app.removeAllContentTypeParsers()
     app.addContentTypeParser('*', (request, payload, done) => {
@@ -82,8 +95,14 @@ export function fastifyAuth(auth: Auth): FastifyPluginAsync<FastifyAuthOptions> 
         return done(null, { rawBody: undefined, bodyTooLarge: true })
       readBodyStream(payload, limit).then((body) => done(null, body), done)
     })
-    app.setErrorHandler((error, request, reply) => {
-      send(reply, errorResponse(toAuthRequest(parts(request, request.url)), error))
+    app.setErrorHandler(async (error, request, reply) => {
+      // Fastify refuses a malformed Content-Type before any parser runs. Answer as the other adapters do: the
+      // route table decides (ignored on bodiless routes, 415 in the route's own dialect elsewhere).
+      if ((error as { code?: unknown }).code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+        const body = await readRequestBody(request.headers, request.raw, limit)
+        return send(reply, await handle(toAuthRequest({ ...parts(request, relative(request)), ...body })))
+      }
+      return send(reply, errorResponse(toAuthRequest(parts(request, relative(request))), error))
     })
     app.route({
       method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
@@ -91,8 +110,7 @@ export function fastifyAuth(auth: Auth): FastifyPluginAsync<FastifyAuthOptions> 
       exposeHeadRoute: false,
       handler: async (request, reply) => {
         const body = (request.body ?? { rawBody: undefined, bodyTooLarge: false }) as KeptBody
-        const url = request.url.slice(app.prefix.length)
-        return send(reply, await handle(toAuthRequest({ ...parts(request, url), ...body })))
+        return send(reply, await handle(toAuthRequest({ ...parts(request, relative(request)), ...body })))
       },
     })
   }

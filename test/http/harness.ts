@@ -3,7 +3,7 @@ import Fastify from 'fastify'
 import { Hono } from 'hono'
 import request from 'supertest'
 import { expressAuth } from '../../adapters/express/index.js'
-import { fastifyAuth } from '../../adapters/fastify/index.js'
+import { fastifyAuth, fastifyFrameworkErrors } from '../../adapters/fastify/index.js'
 import { type AuthEnv, honoAuth } from '../../adapters/hono/index.js'
 import type { Auth } from '../../src/auth-types.js'
 import type { AuthConfig } from '../../src/config.js'
@@ -143,7 +143,7 @@ function expressApp(auth: Auth): Send {
 }
 
 async function fastifyApp(auth: Auth): Promise<{ send: Send; close(): Promise<void> }> {
-  const app = Fastify()
+  const app = Fastify({ frameworkErrors: fastifyFrameworkErrors(auth) })
   await app.register(fastifyAuth(auth), { prefix: '/auth' })
   const reply = (request: { auth: { userId: string } | null }) => ({ userId: request.auth?.userId })
   app.get('/api/me', { onRequest: app.requireAuth() }, async (request) => reply(request))

@@ -973,6 +973,29 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'a malformed Content-Type is ignored without a body, 415 with one (in the route’s own dialect)',
+    async run(app) {
+      const c = client(app)
+      await c.user(ANN)
+      const { accessToken } = await c.login(ANN)
+      const logout = await app.send({
+        method: 'POST',
+        path: '/auth/logout',
+        headers: { ...c.bearer(accessToken), 'content-type': 'not a media type' },
+      })
+      expect(logout.status).toBe(204)
+      const login = await app.send({
+        method: 'POST',
+        path: '/auth/login',
+        headers: { 'content-type': 'not a media type' },
+        body: JSON.stringify({ email: ANN, password: PASSWORD }),
+      })
+      expectError(login, 415, 'UNSUPPORTED_MEDIA_TYPE')
+      const token = await app.send({ method: 'POST', path: '/auth/token', headers: { 'content-type': '' } })
+      expectOAuthError(token, 400, 'invalid_request')
+    },
+  },
+  {
     name: 'malformed JSON is 400 VALIDATION_FAILED',
     async run(app) {
       for (const body of ['{', '{"email":', 'nope', '{"a":1}}'])
