@@ -162,8 +162,15 @@ export interface Auth {
     stop(): Promise<void>
     listTo(to: string, limit?: number): Promise<OutboxMailView[]>
   }
-  /** Deletes expired tokens, sessions, counters and old audit rows; safe on several instances at once. */
-  purgeExpired(): Promise<Record<string, number>>
+  /**
+   * The cleanup of expired tokens, sessions, counters and revocation entries, and of audit rows past
+   * retention: `start()` runs it hourly, `runOnce()` is for cron. Safe on several instances at once.
+   */
+  housekeeping: {
+    runOnce(): Promise<Record<string, number>>
+    start(intervalMs?: number): void
+    stop(): void
+  }
   /** Records an audit event (the HTTP layer records nothing itself; exported for host code). */
   audit(event: Omit<AuditEvent, 'id' | 'at'>): Promise<void>
 }

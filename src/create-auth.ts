@@ -19,6 +19,7 @@ import { provisionUser } from './flows/provision.js'
 import { refresh } from './flows/refresh.js'
 import { register, resendVerification, verifyEmail } from './flows/register.js'
 import { authenticate, listSessions, logout, logoutAll, me, revokeSession } from './flows/sessions.js'
+import { Housekeeping } from './jobs/housekeeping.js'
 import { Outbox } from './mail/outbox.js'
 import { renderMail } from './mail/templates.js'
 import {
@@ -94,6 +95,14 @@ export function createAuth(config: AuthConfig): Auth {
     permissionsOf: (roles) => permissionsOf(settings, roles),
   }
   const revocationFeed = followRevocations(core)
+  const housekeeping = new Housekeeping({
+    store,
+    logger,
+    now: () => clock.now(),
+    auditRetentionMs: settings.audit.retentionDays * 86_400_000,
+    // Sealed replay successors are useless once the grace window is over.
+    sealedRetentionMs: core.refresh.graceMs,
+  })
   const policyView = {
     minLength: core.passwordPolicy.minLength,
     maxLength: core.passwordPolicy.maxLength,
@@ -113,6 +122,7 @@ export function createAuth(config: AuthConfig): Auth {
     },
     close: async () => {
       revocationFeed.stop()
+      housekeeping.stop()
       await core.outbox.stop()
     },
     register: (input, ctx) => register(core, input, ctx),
@@ -141,13 +151,10 @@ export function createAuth(config: AuthConfig): Auth {
       stop: () => core.outbox.stop(),
       listTo: (to, limit) => core.outbox.listTo(to, limit),
     },
-    purgeExpired: () => {
-      const now = clock.now()
-      return store.purgeExpired({
-        now,
-        auditBefore: now - settings.audit.retentionDays * 86_400_000,
-        sealedBefore: now - core.refresh.graceMs,
-      })
+    housekeeping: {
+      runOnce: () => housekeeping.runOnce(),
+      start: (ms) => housekeeping.start(ms),
+      stop: () => housekeeping.stop(),
     },
     audit: (event) => store.appendAudit({ ...event, id: generateId(random), at: clock.now() }),
   }
