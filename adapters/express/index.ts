@@ -67,6 +67,8 @@ function consumedBody(req: Request): string | undefined {
   if (body === undefined || body === null) return undefined
   if (typeof body === 'string') return body
   if (Buffer.isBuffer(body)) return body.toString('utf8')
+  if (req.is('application/x-www-form-urlencoded'))
+    return new URLSearchParams(body as Record<string, string>).toString()
   return JSON.stringify(body)
 }
 

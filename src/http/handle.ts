@@ -36,6 +36,7 @@ export function createHandler(auth: Auth, options: HandlerOptions = {}): AuthHan
   const ips = clientIpResolver(http.trustProxy)
   const cookies = cookieWriter(auth.settings)
 
+  let warnedUnknownIp = false
   /** The checks every route runs before its handler, in contract order; see each function for the why. */
   async function run(
     req: AuthRequest,
@@ -45,6 +46,13 @@ export function createHandler(auth: Auth, options: HandlerOptions = {}): AuthHan
     requestId: string,
   ) {
     const ip = ips.clientIp(req.remoteAddress, req.headers['x-forwarded-for'])
+    if (ip === null && !warnedUnknownIp) {
+      // Without an address every client shares one rate-limit budget: one attacker could lock everyone out.
+      warnedUnknownIp = true
+      auth.logger.warn(
+        'portcullis: the client IP is unknown; rate limits then share one budget (see the adapter docs)',
+      )
+    }
     const parsed = parseBody(req, route.body, http.bodyLimitBytes)
     // First, so every request to a limited route counts, and a limited login never reaches the password hash.
     await enforceRateLimits(auth, route.rateLimits, {

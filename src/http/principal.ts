@@ -14,8 +14,8 @@ export function chooseTransport(
 ): Transport {
   const asked = req.headers['x-auth-transport']
   if (asked !== undefined) {
-    const value = asked.trim().toLowerCase()
-    if ((value === 'cookie' || value === 'bearer') && enabled[value]) return value
+    // Exactly `bearer` or `cookie` (http-contract.md): a typo must not silently pick a transport.
+    if ((asked === 'cookie' || asked === 'bearer') && enabled[asked]) return asked
     throw new AuthError('VALIDATION_FAILED', 'X-Auth-Transport must be "bearer" or "cookie".', {
       details: [{ path: 'X-Auth-Transport', message: `must be one of: ${enabledList(enabled)}` }],
     })

@@ -3,6 +3,7 @@ import { AuthError } from '../errors.js'
 import { oauthErrorFormatter, tokenEndpoint, tokenRequestSchema } from './oauth-token.js'
 import type { RouteRateLimit } from './rate-limits.js'
 import { route, type Route } from './route-def.js'
+import { accountRoutes } from './routes-account.js'
 import { loggedOutReply, loginReply, tokensReply, toJson } from './token-reply.js'
 
 // Length caps bound the work an attacker can cause (hashing, lookups, log lines). The password cap is not the
@@ -173,4 +174,5 @@ export const routes: Route[] = [
       return { status: 200, body: toJson(jwks) }
     },
   }),
+  ...accountRoutes,
 ]

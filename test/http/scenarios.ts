@@ -807,14 +807,34 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'a transport turned off in config is refused when asked for and never chosen by default',
+    config: { http: { transports: { cookie: false } } },
+    async run(app) {
+      const c = client(app)
+      await c.user(ANN)
+      const login = { email: ANN, password: PASSWORD }
+      expectError(
+        await c.post('/auth/login', login, { 'x-auth-transport': 'cookie' }),
+        400,
+        'VALIDATION_FAILED',
+      )
+      // A csrf cookie no longer makes a request cookie transport: tokens come in the body, no CSRF needed.
+      const res = await c.post('/auth/login', login, { cookie: '__Host-pc_csrf=whatever' })
+      expect(res.status).toBe(200)
+      expect(typeof res.body.accessToken).toBe('string')
+    },
+  },
+  {
     name: 'X-Auth-Transport with another value is 400 VALIDATION_FAILED',
     async run(app) {
-      const res = await client(app).post(
-        '/auth/login',
-        { email: ANN, password: PASSWORD },
-        { 'x-auth-transport': 'carrier-pigeon' },
-      )
-      expectError(res, 400, 'VALIDATION_FAILED')
+      for (const value of ['carrier-pigeon', 'Bearer', 'COOKIE', '']) {
+        const res = await client(app).post(
+          '/auth/login',
+          { email: ANN, password: PASSWORD },
+          { 'x-auth-transport': value },
+        )
+        expectError(res, 400, 'VALIDATION_FAILED')
+      }
     },
   },
 

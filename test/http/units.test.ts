@@ -7,6 +7,7 @@ import { cookieNames } from '../../src/http/cookies.js'
 import { originPolicy } from '../../src/http/cors.js'
 import { securityHeaders } from '../../src/http/security-headers.js'
 import { makeAuth } from './harness.js'
+import { PASSWORD } from './kit.js'
 
 const settings = (extra: Record<string, unknown> = {}) =>
   settingsSchema.parse({ appUrl: 'https://app.example', ...extra })
@@ -89,5 +90,24 @@ describe('originPolicy', () => {
     expect(p.allows('https://any.example')).toBe(true)
     expect(p.responseHeaders('https://any.example')['Access-Control-Allow-Origin']).toBe('*')
     expect(p.responseHeaders('https://any.example')['Access-Control-Allow-Credentials']).toBeUndefined()
+  })
+})
+
+describe('Express adapter behind a global body parser', () => {
+  it('still answers when express.json() / express.urlencoded() consumed the body first', async () => {
+    const { auth } = makeAuth()
+    await auth.provisionUser({ email: 'p@example.com', password: PASSWORD, verified: true })
+    const app = express()
+    app.use(express.json(), express.urlencoded({ extended: false }))
+    app.use('/auth', expressAuth(auth).router)
+    const json = await request(app).post('/auth/login').send({ email: 'p@example.com', password: PASSWORD })
+    expect(json.status).toBe(200)
+    const form = await request(app)
+      .post('/auth/token')
+      .type('form')
+      .send({ grant_type: 'password', username: 'p@example.com', password: PASSWORD })
+    expect(form.status).toBe(200)
+    expect(typeof form.body.access_token).toBe('string')
+    await auth.close()
   })
 })
