@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { expect } from 'vitest'
 import { serializeKeyRing } from '../../src/crypto/key-ring.js'
 import type { ScenarioConfig, TestApp } from './harness.js'
+import { accountScenarios } from './scenarios-account.js'
 import {
   Browser,
   client,
@@ -1152,4 +1153,5 @@ export const scenarios: Scenario[] = [
       }
     },
   },
+  ...accountScenarios,
 ]
