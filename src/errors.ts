@@ -29,16 +29,25 @@ export const errorStatus = {
 /** A stable error code; see `errorStatus` for the status each one maps to. */
 export type AuthErrorCode = keyof typeof errorStatus
 
-/** Where the error surfaced; a few codes answer with a different status on some routes (http-contract.md). */
-export type ErrorSurface = 'default' | 'refresh' | 'authenticated'
+/**
+ * Where the error surfaced; a few codes answer with a different status on some routes (http-contract.md):
+ * `refresh` is the refresh endpoint, `credential` the check of an access token or API key, `authenticated`
+ * any other failure on a signed-in route.
+ */
+export type ErrorSurface = 'default' | 'refresh' | 'credential' | 'authenticated'
 
 /**
- * The HTTP status of a code. Token errors are 401 on refresh (the client must sign in again) and
+ * The HTTP status of a code. Token errors are 401 on refresh and on credential checks (the client must
+ * refresh or sign in again) and
  * re-authentication failures are 403 on authenticated routes, so a client's "session expired"
  * handler never fires for a mistyped current password.
  */
 export function statusOf(code: AuthErrorCode, surface: ErrorSurface = 'default'): number {
-  if (surface === 'refresh' && (code === 'TOKEN_INVALID' || code === 'TOKEN_EXPIRED')) return 401
+  if (
+    (surface === 'refresh' || surface === 'credential') &&
+    (code === 'TOKEN_INVALID' || code === 'TOKEN_EXPIRED')
+  )
+    return 401
   if (surface === 'authenticated' && (code === 'INVALID_CREDENTIALS' || code === 'MFA_INVALID')) return 403
   return errorStatus[code]
 }

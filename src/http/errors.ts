@@ -23,7 +23,7 @@ export function errorHeaders(error: AuthError, status: number): Record<string, s
 
 /** The status of an error: an access token's token errors are 401 like a refresh token's (principal.ts). */
 export function errorStatusOf(error: AuthError, surface: ErrorSurface): number {
-  return statusOf(error.code, isCredentialError(error) ? 'refresh' : surface)
+  return statusOf(error.code, isCredentialError(error) ? 'credential' : surface)
 }
 
 /** The contract's error shape: `{error: {code, message, details?, requestId}}`, never a stack. */

@@ -144,6 +144,8 @@ describe('AuthError', () => {
     expect(statusOf('TOKEN_INVALID')).toBe(400)
     expect(statusOf('TOKEN_INVALID', 'refresh')).toBe(401)
     expect(statusOf('TOKEN_EXPIRED', 'refresh')).toBe(401)
+    expect(statusOf('TOKEN_EXPIRED', 'credential')).toBe(401)
+    expect(statusOf('TOKEN_EXPIRED', 'authenticated')).toBe(400)
     expect(statusOf('INVALID_CREDENTIALS')).toBe(401)
     expect(statusOf('INVALID_CREDENTIALS', 'authenticated')).toBe(403)
     expect(statusOf('MFA_INVALID', 'authenticated')).toBe(403)
