@@ -168,8 +168,11 @@ export interface OutboxRecord {
   lastError: string | null
 }
 
-/** What a revocation applies to: a session, every token of a user below a version, or one access token. */
-export type RevocationKind = 'session' | 'user' | 'jti'
+/**
+ * What a revocation applies to: a session, every token of a user below a version, one access token, or
+ * one API key (its subject is the key's SHA-256, so a rotated key's successor is not refused with it).
+ */
+export type RevocationKind = 'session' | 'user' | 'jti' | 'api-key'
 
 /** One entry of the revocation feed that every instance follows to refuse revoked access tokens. */
 export interface RevocationRecord {
@@ -182,4 +185,48 @@ export interface RevocationRecord {
   /** After this instant no access token it could refuse is still alive; it may be purged. */
   expiresAt: number
   createdAt: number
+}
+
+/** A stored API key. The key itself is never stored: only its SHA-256 and its first characters. */
+export interface ApiKeyRecord {
+  id: string
+  userId: string
+  name: string
+  /** The key's first 11 characters (`pk_` and 8 more), enough for a person to recognise it in a list. */
+  prefix: string
+  /** SHA-256 of the whole key, base64url; unique. */
+  keyHash: string
+  scopes: string[]
+  /** Addresses and CIDR ranges the key may be used from; empty: anywhere. */
+  allowedIps: string[]
+  /** Null: the key does not expire. */
+  expiresAt: number | null
+  createdAt: number
+  lastUsedAt: number | null
+  usageCount: number
+  /** When the key was last rotated (its hash replaced); null if never. */
+  rotatedAt: number | null
+  /** Set when the key was deleted: it never authenticates again. */
+  revokedAt: number | null
+}
+
+/** Uses of one API key counted in memory since the last flush. */
+export interface ApiKeyUsage {
+  id: string
+  /** How many requests the key authenticated. */
+  count: number
+  /** The latest of those requests. */
+  lastUsedAt: number
+}
+
+/** What a device sign-in resolved to: the user's first device ever, another new one, or one seen before. */
+export type DeviceSighting = 'first' | 'new' | 'known'
+
+/** Filters for listing users (admin), newest first, with an opaque cursor. */
+export interface UserQuery {
+  /** Case-insensitive substring of the email or the name. */
+  search?: string
+  limit: number
+  /** The `id` of the last user of the previous page. */
+  cursor?: string
 }

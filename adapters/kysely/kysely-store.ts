@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Store } from '../../src/ports.js'
 import { storeContext } from './context.js'
 import type { SqlDialect } from './dialect.js'
+import { adminOps } from './kysely-admin.js'
 import { counterOps } from './kysely-counters.js'
 import { logOps } from './kysely-logs.js'
 import { oneTimeOps } from './kysely-one-time.js'
@@ -28,6 +29,7 @@ function operations(db: Kysely<PortcullisDatabase>, dialect: SqlDialect): Ops {
     ...logOps(context),
     ...counterOps(context),
     ...purgeOps(context),
+    ...adminOps(context),
   }
 }
 

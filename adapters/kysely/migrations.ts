@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import { type Migration, Migrator } from 'kysely/migration'
 import type { SqlDialect } from './dialect.js'
 import { initMigration } from './migration-0001-init.js'
+import { adminMigration } from './migration-0002-admin.js'
 
 /** The table where Kysely's Migrator records which portcullis migrations ran (apart from the host's own). */
 export const migrationTableName = 'pc_migrations'
@@ -13,7 +14,10 @@ export const migrationLockTableName = 'pc_migrations_lock'
  * Run them with `store.migrate()`, or hand them to your own Migrator with `migrationTableName`.
  */
 export function portcullisMigrations(dialect: SqlDialect): Record<string, Migration> {
-  return { '0001_portcullis_init': initMigration(dialect) }
+  return {
+    '0001_portcullis_init': initMigration(dialect),
+    '0002_portcullis_admin': adminMigration(dialect),
+  }
 }
 
 /** A Kysely Migrator over portcullis' migrations, recording them in `pc_migrations`. */

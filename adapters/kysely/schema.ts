@@ -125,6 +125,31 @@ export interface LockoutsTable {
   expires_at: MillisColumn
 }
 
+/** `pc_api_keys`: API keys by SHA-256 (`key_hash` is unique). `scopes` and `allowed_ips` are JSON arrays in text. */
+export interface ApiKeysTable {
+  id: string
+  user_id: string
+  name: string
+  prefix: string
+  key_hash: string
+  scopes: string
+  allowed_ips: string
+  expires_at: NullableMillisColumn
+  created_at: MillisColumn
+  last_used_at: NullableMillisColumn
+  usage_count: IntColumn
+  rotated_at: NullableMillisColumn
+  revoked_at: NullableMillisColumn
+}
+
+/** `pc_known_devices`: devices seen signing in, one row per (user, keyed hash of device label and IP prefix). */
+export interface KnownDevicesTable {
+  user_id: string
+  fingerprint: string
+  first_seen_at: MillisColumn
+  last_seen_at: MillisColumn
+}
+
 /** Every table portcullis owns, all prefixed `pc_`. */
 export interface PortcullisDatabase {
   pc_users: UsersTable
@@ -136,4 +161,6 @@ export interface PortcullisDatabase {
   pc_revocations: RevocationsTable
   pc_rate_logs: RateLogsTable
   pc_lockouts: LockoutsTable
+  pc_api_keys: ApiKeysTable
+  pc_known_devices: KnownDevicesTable
 }

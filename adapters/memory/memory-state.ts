@@ -1,5 +1,6 @@
 import type { LockoutSettings, LockoutState } from '../../src/policy/lockout.js'
 import type {
+  ApiKeyRecord,
   AuditEvent,
   OneTimeTokenRecord,
   OutboxRecord,
@@ -25,6 +26,11 @@ export interface MemoryState {
   lastSeq: number
   rateLogs: Map<string, { hits: number[]; expiresAt: number }>
   lockouts: Map<string, { state: LockoutState; expiresAt: number }>
+  apiKeys: Map<string, ApiKeyRecord>
+  /** keyHash → API key id: the unique index. */
+  apiKeyIdByHash: Map<string, string>
+  /** userId → device fingerprint → sightings. */
+  knownDevices: Map<string, Map<string, { firstSeenAt: number; lastSeenAt: number }>>
 }
 
 /** A mutable reference to the current state, so a rollback can swap the whole state at once. */
@@ -47,6 +53,9 @@ export function emptyState(): MemoryState {
     lastSeq: 0,
     rateLogs: new Map(),
     lockouts: new Map(),
+    apiKeys: new Map(),
+    apiKeyIdByHash: new Map(),
+    knownDevices: new Map(),
   }
 }
 

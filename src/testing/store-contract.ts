@@ -9,6 +9,7 @@ import type {
   SessionRecord,
   UserRecord,
 } from '../types.js'
+import { adminStoreContract } from './store-contract-admin.js'
 
 /** Options of `storeContract`. */
 export interface StoreContractOptions {
@@ -650,6 +651,8 @@ export function storeContract(
         expect(await store.findUserById('u2')).not.toBeNull()
       })
     })
+
+    adminStoreContract(() => store)
 
     describe('purgeExpired', () => {
       it('deletes exactly what has expired, and nothing on a second run', async () => {

@@ -5,7 +5,12 @@ import { Kysely, SqliteDialect, sql } from 'kysely'
 import { NO_MIGRATIONS } from 'kysely/migration'
 import Database from 'libsql'
 import { afterAll, describe, expect, it } from 'vitest'
-import { kyselyStore, portcullisMigrator, sqliteStore } from '../../adapters/kysely/index.js'
+import {
+  kyselyStore,
+  portcullisMigrations,
+  portcullisMigrator,
+  sqliteStore,
+} from '../../adapters/kysely/index.js'
 import { storeContract } from '../../src/testing/store-contract.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'portcullis-sqlite-'))
@@ -41,7 +46,7 @@ describe('sqlite migrations', () => {
     await store.migrate?.()
     expect(await tables(db)).toEqual(created)
     const migrations = await sql<{ name: string }>`select name from pc_migrations`.execute(db)
-    expect(migrations.rows).toHaveLength(1)
+    expect(migrations.rows).toHaveLength(Object.keys(portcullisMigrations('sqlite')).length)
 
     const { error } = await portcullisMigrator(db, 'sqlite').migrateTo(NO_MIGRATIONS)
     expect(error).toBeUndefined()
