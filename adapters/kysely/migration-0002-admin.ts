@@ -30,7 +30,12 @@ export function adminMigration(dialect: SqlDialect): Migration {
         )
         .execute()
       // Keys are looked up by their hash only; the unique index also makes a rotation's new hash collision-free.
-      await db.schema.createIndex('pc_api_keys_key_hash_uq').on('pc_api_keys').column('key_hash').unique().execute()
+      await db.schema
+        .createIndex('pc_api_keys_key_hash_uq')
+        .on('pc_api_keys')
+        .column('key_hash')
+        .unique()
+        .execute()
       await db.schema.createIndex('pc_api_keys_user_id_idx').on('pc_api_keys').column('user_id').execute()
 
       await db.schema

@@ -108,7 +108,7 @@ export function adminStoreContract(current: () => Store): void {
       expect(await store.findApiKey('k2')).toBeNull()
     })
 
-    it("revokes a key once, only for its owner; a revoked key is found as revoked and no longer listed", async () => {
+    it('revokes a key once, only for its owner; a revoked key is found as revoked and no longer listed', async () => {
       const store = current()
       await withUser('u1')
       await withUser('u2')
@@ -185,7 +185,7 @@ export function adminStoreContract(current: () => Store): void {
   })
 
   describe('known devices', () => {
-    it("answers first, then new, then known, per user", async () => {
+    it('answers first, then new, then known, per user', async () => {
       const store = current()
       await withUser('u1')
       await withUser('u2')
