@@ -21,13 +21,15 @@ export function consoleLogger(level: keyof typeof levels = 'info'): Logger {
 }
 
 /**
- * A development mailer that prints each mail to stdout. Mails carry one-time links, so it refuses to
- * be used in production (where `createAuth` requires a real mailer).
+ * A development mailer that prints each mail to stdout. Mail bodies carry one-time links, so by default
+ * it prints only the recipient, kind and subject; pass `{ showBody: true }` on a developer's machine to
+ * see the links. `createAuth` requires a real mailer in production.
  */
-export function consoleMailer(): Mailer {
+export function consoleMailer(options: { showBody?: boolean } = {}): Mailer {
   return {
     async send(mail: Mail) {
-      process.stdout.write(`--- mail to ${mail.to}: ${mail.subject}\n${mail.text}---\n`)
+      const head = `--- mail (${mail.kind}) to ${mail.to}: ${mail.subject}\n`
+      process.stdout.write(options.showBody ? `${head}${mail.text}---\n` : head)
     },
   }
 }

@@ -13,7 +13,7 @@ import {
 export async function quickStart(): Promise<void> {
   const auth = createAuth({
     store: sqliteStore('./.data/auth.db'),
-    mailer: consoleMailer(),
+    mailer: consoleMailer({ showBody: true }), // development only: prints the one-time links
     appUrl: 'http://localhost:3000',
     keys: process.env.AUTH_KEYS,
     lockout: { threshold: 5, windowSeconds: 1800, lockSeconds: 1800 },

@@ -35,9 +35,13 @@ export async function withFastify(auth: Auth) {
   const app = Fastify({ frameworkErrors: fastifyFrameworkErrors(auth) })
   await app.register(fastifyAuth(auth), { prefix: '/auth' })
   app.get('/api/me', { onRequest: app.requireAuth() }, async (request) => ({ id: request.auth?.userId }))
-  app.delete('/api/users/:id', { onRequest: app.requirePermission('users:write') }, async (_request, reply) => {
-    reply.code(204)
-  })
+  app.delete(
+    '/api/users/:id',
+    { onRequest: app.requirePermission('users:write') },
+    async (_request, reply) => {
+      reply.code(204)
+    },
+  )
   return app
 }
 

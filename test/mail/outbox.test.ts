@@ -85,3 +85,31 @@ describe('templates', () => {
     expect(verify.html).toContain('<a href="https://a.example/v?token=x">')
   })
 })
+
+describe('consoleMailer', () => {
+  it('prints no mail body (one-time links) unless asked to', async () => {
+    const { consoleMailer } = await import('../../src/defaults.js')
+    const written: string[] = []
+    const write = process.stdout.write.bind(process.stdout)
+    process.stdout.write = ((chunk: string) => {
+      written.push(String(chunk))
+      return true
+    }) as typeof process.stdout.write
+    try {
+      const mail = {
+        to: 'a@example.com',
+        subject: 'S',
+        text: 'https://x/?token=SECRET',
+        html: '',
+        kind: 'verify-email' as const,
+        locale: 'en',
+      }
+      await consoleMailer().send(mail)
+      await consoleMailer({ showBody: true }).send(mail)
+    } finally {
+      process.stdout.write = write
+    }
+    expect(written[0]).not.toContain('SECRET')
+    expect(written[1]).toContain('SECRET')
+  })
+})
