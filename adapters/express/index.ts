@@ -4,6 +4,7 @@ import type { Auth, Principal } from '../../src/auth-types.js'
 import {
   type AuthResponse,
   createGuard,
+  createThrottle,
   createHandler,
   type GuardRequirement,
   pageSecurityHeaders,
@@ -41,6 +42,8 @@ export interface ExpressAuth {
   ): (req: Request, res: Response, next: NextFunction) => void
   /** Sets the security headers on the host's own pages; the nonce is on `res.locals.cspNonce`. */
   securityHeaders(): (req: Request, res: Response, next: NextFunction) => void
+  /** The whole-API IP throttle (`rateLimits.global`): `app.use(throttle())` before your routes. */
+  throttle(): (req: Request, res: Response, next: NextFunction) => void
 }
 
 function parts(req: Request, url: string): RequestParts {
@@ -76,6 +79,7 @@ function consumedBody(req: Request): string | undefined {
 export function expressAuth(auth: Auth): ExpressAuth {
   const handle = createHandler(auth)
   const guard = createGuard(auth)
+  const limitIp = createThrottle(auth)
   const pageHeaders = pageSecurityHeaders(auth)
   const limit = auth.settings.http.bodyLimitBytes
   const router = Router()
@@ -111,6 +115,16 @@ export function expressAuth(auth: Auth): ExpressAuth {
     requireAuth: () => guardFor({}, 'requireAuth'),
     requireRole: (...roles) => guardFor(roleRequirement(roles), 'requireRole'),
     requirePermission: (permission) => guardFor(permissionRequirement(permission), 'requirePermission'),
+    throttle: () =>
+      async function throttle(req: Request, res: Response, next: NextFunction) {
+        try {
+          const refused = await limitIp(toAuthRequest(parts(req, req.originalUrl)))
+          if (refused) send(res, refused)
+          else next()
+        } catch (error) {
+          next(error)
+        }
+      },
     securityHeaders: () =>
       function securityHeaders(req: Request, res: Response, next: NextFunction) {
         const { headers, nonce } = pageHeaders(toAuthRequest(parts(req, req.originalUrl)))

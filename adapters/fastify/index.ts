@@ -12,6 +12,7 @@ import {
   type AuthResponse,
   createErrorResponder,
   createGuard,
+  createThrottle,
   createHandler,
   type GuardRequirement,
   type PermissionRequirement,
@@ -32,6 +33,8 @@ declare module 'fastify' {
     requireRole(...roles: string[]): onRequestHookHandler
     /** An onRequest hook: as `requireAuth`, and 403 unless the user's permissions satisfy the requirement. */
     requirePermission(permission: PermissionRequirement): onRequestHookHandler
+    /** An onRequest hook: the whole-API IP throttle (`rateLimits.global`), e.g. `app.addHook('onRequest', app.throttle())`. */
+    throttle(): onRequestHookHandler
   }
   interface FastifyRequest {
     /** The authenticated principal, set by the guards; null elsewhere. */
@@ -82,6 +85,7 @@ export function fastifyFrameworkErrors(auth: Auth) {
 export function fastifyAuth(auth: Auth): FastifyPluginAsync<FastifyAuthOptions> {
   const handle = createHandler(auth)
   const guard = createGuard(auth)
+  const limitIp = createThrottle(auth)
   const errorResponse = createErrorResponder(auth)
   const limit = auth.settings.http.bodyLimitBytes
 
@@ -124,6 +128,13 @@ export function fastifyAuth(auth: Auth): FastifyPluginAsync<FastifyAuthOptions> 
 
   const plugin: FastifyPluginAsync<FastifyAuthOptions> = async function portcullis(app, options) {
     app.decorateRequest('auth', null)
+    app.decorate(
+      'throttle',
+      (): onRequestHookHandler => async (request, reply) => {
+        const refused = await limitIp(toAuthRequest(parts(request, request.url)))
+        if (refused) return send(reply, refused)
+      },
+    )
     app.decorate('requireAuth', () => guardHook({}))
     app.decorate('requireRole', (...roles: string[]) => guardHook(roleRequirement(roles)))
     app.decorate('requirePermission', (p: PermissionRequirement) => guardHook(permissionRequirement(p)))

@@ -6,6 +6,7 @@ import type { Auth, Principal } from '../../src/auth-types.js'
 import {
   type AuthResponse,
   createGuard,
+  createThrottle,
   createHandler,
   type GuardRequirement,
   type PermissionRequirement,
@@ -37,6 +38,8 @@ export interface HonoAuth {
   requireAuth(): MiddlewareHandler<AuthEnv>
   requireRole(...roles: string[]): MiddlewareHandler<AuthEnv>
   requirePermission(permission: PermissionRequirement): MiddlewareHandler<AuthEnv>
+  /** The whole-API IP throttle (`rateLimits.global`): `app.use(throttle())` before your routes. */
+  throttle(): MiddlewareHandler
 }
 
 function nodeSocket(c: Context): Partial<TLSSocket> | undefined {
@@ -56,6 +59,7 @@ function toResponse(response: AuthResponse): Response {
 export function honoAuth(auth: Auth, options: HonoAuthOptions = {}): HonoAuth {
   const handle = createHandler(auth)
   const guard = createGuard(auth)
+  const limitIp = createThrottle(auth)
   const limit = auth.settings.http.bodyLimitBytes
   const remoteAddress = options.remoteAddress ?? ((c: Context) => nodeSocket(c)?.remoteAddress)
   const secure = options.secure ?? ((c: Context) => nodeSocket(c)?.encrypted === true)
@@ -89,6 +93,13 @@ export function honoAuth(auth: Auth, options: HonoAuthOptions = {}): HonoAuth {
 
   return {
     router,
+    throttle: () =>
+      createMiddleware(async (c, next) => {
+        const url = new URL(c.req.url)
+        const refused = await limitIp(toAuthRequest(parts(c, `${url.pathname}${url.search}`)))
+        if (refused) return toResponse(refused)
+        await next()
+      }),
     requireAuth: () => guardFor({}),
     requireRole: (...roles) => guardFor(roleRequirement(roles)),
     requirePermission: (permission) => guardFor(permissionRequirement(permission)),

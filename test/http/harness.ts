@@ -108,6 +108,7 @@ function expressApp(auth: Auth): Send {
   const app = express()
   const a = expressAuth(auth)
   app.use('/auth', a.router)
+  app.get('/api/throttled', a.throttle(), (_req, res) => void res.json({ ok: true }))
   app.get('/api/me', a.requireAuth(), (_req, res) => void res.json({ userId: res.locals.auth?.userId }))
   app.post('/api/me', a.requireAuth(), (_req, res) => void res.json({ userId: res.locals.auth?.userId }))
   app.get('/api/admin', a.requireRole('admin'), (_req, res) => void res.json({ ok: true }))
@@ -146,6 +147,7 @@ async function fastifyApp(auth: Auth): Promise<{ send: Send; close(): Promise<vo
   const app = Fastify({ frameworkErrors: fastifyFrameworkErrors(auth) })
   await app.register(fastifyAuth(auth), { prefix: '/auth' })
   const reply = (request: { auth: { userId: string } | null }) => ({ userId: request.auth?.userId })
+  app.get('/api/throttled', { onRequest: app.throttle() }, async () => ({ ok: true }))
   app.get('/api/me', { onRequest: app.requireAuth() }, async (request) => reply(request))
   app.post('/api/me', { onRequest: app.requireAuth() }, async (request) => reply(request))
   app.get('/api/admin', { onRequest: app.requireRole('admin') }, async () => ({ ok: true }))
@@ -182,6 +184,7 @@ function honoApp(auth: Auth): Send {
   app.route('/auth', a.router)
   const me = (c: { var: { auth: { userId: string } }; json: (v: unknown) => Response }) =>
     c.json({ userId: c.var.auth.userId })
+  app.get('/api/throttled', a.throttle(), (c) => c.json({ ok: true }))
   app.get('/api/me', a.requireAuth(), (c) => me(c))
   app.post('/api/me', a.requireAuth(), (c) => me(c))
   app.get('/api/admin', a.requireRole('admin'), (c) => c.json({ ok: true }))

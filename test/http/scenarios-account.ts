@@ -118,3 +118,22 @@ export const accountScenarios: Scenario[] = [
     },
   },
 ]
+
+/** The whole-API IP throttle middleware each adapter offers for the host's own routes. */
+export const throttleScenarios: Scenario[] = [
+  {
+    name: 'throttle(): the host route allows `rateLimits.global` requests per IP, then 429 with Retry-After',
+    config: { rateLimits: { global: { limit: 3, windowSeconds: 60 } } },
+    async run(app) {
+      const c = client(app)
+      for (let i = 0; i < 3; i++) expect((await c.get('/api/throttled')).status).toBe(200)
+      const res = await c.get('/api/throttled')
+      expectError(res, 429, 'RATE_LIMITED')
+      expect(res.headers['retry-after']).toBe('60')
+      expect(res.headers['ratelimit-limit']).toBe('3')
+      expect(res.headers['ratelimit-remaining']).toBe('0')
+      app.clock.advance(60_000)
+      expect((await c.get('/api/throttled')).status).toBe(200)
+    },
+  },
+]

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { expect } from 'vitest'
 import { serializeKeyRing } from '../../src/crypto/key-ring.js'
 import type { ScenarioConfig, TestApp } from './harness.js'
-import { accountScenarios } from './scenarios-account.js'
+import { accountScenarios, throttleScenarios } from './scenarios-account.js'
 import {
   Browser,
   client,
@@ -1154,4 +1154,5 @@ export const scenarios: Scenario[] = [
     },
   },
   ...accountScenarios,
+  ...throttleScenarios,
 ]
