@@ -6,6 +6,7 @@ import type { LockoutSettings, LockoutState, LockoutDecision } from './policy/lo
 import type { RateDecision, RateRule } from './policy/rate-limit.js'
 import type { AdminStore } from './ports-admin.js'
 import type { MfaStore } from './ports-mfa.js'
+import type { OAuthStore } from './ports-oauth.js'
 import type {
   AuditEvent,
   AuditQuery,
@@ -21,7 +22,7 @@ import type {
 } from './types.js'
 
 /** Durable state: users, sessions, refresh tokens, one-time tokens, audit, outbox, revocation feed. */
-export interface Store extends RateStore, MfaStore, AdminStore {
+export interface Store extends RateStore, MfaStore, AdminStore, OAuthStore {
   /**
    * Runs `fn` in one transaction: every write through `tx` commits together or not at all.
    * Stores without real transactions MUST serialise `fn` against all other writes and undo its writes
