@@ -151,6 +151,7 @@ export type MailKind =
   | 'lockout-notice'
   | 'new-sign-in'
   | 'refresh-reuse'
+  | 'backup-code-used'
 
 /** A queued mail. The rendered content is sealed because links carry one-time tokens. */
 export interface OutboxRecord {
@@ -229,4 +230,38 @@ export interface UserQuery {
   limit: number
   /** The `id` of the last user of the previous page. */
   cursor?: string
+}
+
+/** A user's TOTP factor: pending from setup until a code confirms it, then enabled. */
+export interface TotpRecord {
+  userId: string
+  /** The base32 secret, sealed with `box.seal(secret, 'totp:' + userId)`: never stored in plaintext. */
+  secretSealed: string
+  /** When a confirming code enabled it; null while only set up. */
+  enabledAt: number | null
+  /** The time step of the last accepted code (replay guard); null when none was accepted yet. */
+  lastStep: number | null
+  createdAt: number
+}
+
+/** One backup code, stored only as a keyed hash (HMAC with a server secret). */
+export interface BackupCodeRecord {
+  id: string
+  userId: string
+  codeHash: string
+  createdAt: number
+  /** When it was spent; null while unused. */
+  usedAt: number | null
+}
+
+/** A browser that may skip the second factor at login, until `expiresAt`; its token is stored as SHA-256. */
+export interface TrustedDeviceRecord {
+  id: string
+  userId: string
+  tokenHash: string
+  createdAt: number
+  lastUsedAt: number
+  expiresAt: number
+  userAgent: string | null
+  ip: string | null
 }

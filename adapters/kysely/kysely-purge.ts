@@ -28,8 +28,14 @@ export function purgeOps({ db }: StoreContext): Pick<Store, 'purgeExpired'> {
         .where('successor_sealed', 'is not', null)
         .where('rotated_at', '<', sealedBefore)
         .executeTakeFirst()
-      const expired = (table: 'pc_one_time_tokens' | 'pc_revocations' | 'pc_rate_logs' | 'pc_lockouts') =>
-        db.deleteFrom(table).where('expires_at', '<=', now).executeTakeFirst()
+      const expired = (
+        table:
+          | 'pc_one_time_tokens'
+          | 'pc_revocations'
+          | 'pc_rate_logs'
+          | 'pc_lockouts'
+          | 'pc_trusted_devices',
+      ) => db.deleteFrom(table).where('expires_at', '<=', now).executeTakeFirst()
       return {
         sessions: count(sessions),
         refreshTokens: count(refreshTokens),
@@ -38,6 +44,7 @@ export function purgeOps({ db }: StoreContext): Pick<Store, 'purgeExpired'> {
         revocations: count(await expired('pc_revocations')),
         rateLogs: count(await expired('pc_rate_logs')),
         lockouts: count(await expired('pc_lockouts')),
+        trustedDevices: count(await expired('pc_trusted_devices')),
         audit: count(await db.deleteFrom('pc_audit_events').where('at', '<', auditBefore).executeTakeFirst()),
       }
     },

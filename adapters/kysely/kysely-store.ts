@@ -5,6 +5,7 @@ import type { SqlDialect } from './dialect.js'
 import { adminOps } from './kysely-admin.js'
 import { counterOps } from './kysely-counters.js'
 import { logOps } from './kysely-logs.js'
+import { mfaOps } from './kysely-mfa.js'
 import { oneTimeOps } from './kysely-one-time.js'
 import { purgeOps } from './kysely-purge.js'
 import { sessionOps } from './kysely-sessions.js'
@@ -28,6 +29,7 @@ function operations(db: Kysely<PortcullisDatabase>, dialect: SqlDialect): Ops {
     ...oneTimeOps(context),
     ...logOps(context),
     ...counterOps(context),
+    ...mfaOps(context),
     ...purgeOps(context),
     ...adminOps(context),
   }

@@ -3,6 +3,7 @@ import { type Migration, Migrator } from 'kysely/migration'
 import type { SqlDialect } from './dialect.js'
 import { initMigration } from './migration-0001-init.js'
 import { adminMigration } from './migration-0002-admin.js'
+import { mfaMigration } from './migration-0003-mfa.js'
 
 /** The table where Kysely's Migrator records which portcullis migrations ran (apart from the host's own). */
 export const migrationTableName = 'pc_migrations'
@@ -17,6 +18,7 @@ export function portcullisMigrations(dialect: SqlDialect): Record<string, Migrat
   return {
     '0001_portcullis_init': initMigration(dialect),
     '0002_portcullis_admin': adminMigration(dialect),
+    '0003_portcullis_mfa': mfaMigration(dialect),
   }
 }
 

@@ -150,6 +150,36 @@ export interface KnownDevicesTable {
   last_seen_at: MillisColumn
 }
 
+/** `pc_mfa`: one TOTP factor per user; `secret_sealed` is AES-GCM sealed, `last_step` guards against replay. */
+export interface MfaTable {
+  user_id: string
+  secret_sealed: string
+  enabled_at: NullableMillisColumn
+  last_step: ColumnType<number | string | bigint | null, number | null, number | null>
+  created_at: MillisColumn
+}
+
+/** `pc_backup_codes`: one row per backup code, stored as a keyed hash. */
+export interface BackupCodesTable {
+  id: string
+  user_id: string
+  code_hash: string
+  created_at: MillisColumn
+  used_at: NullableMillisColumn
+}
+
+/** `pc_trusted_devices`: browsers that may skip MFA, by SHA-256 of their token (`token_hash` is unique). */
+export interface TrustedDevicesTable {
+  id: string
+  user_id: string
+  token_hash: string
+  created_at: MillisColumn
+  last_used_at: MillisColumn
+  expires_at: MillisColumn
+  user_agent: string | null
+  ip: string | null
+}
+
 /** Every table portcullis owns, all prefixed `pc_`. */
 export interface PortcullisDatabase {
   pc_users: UsersTable
@@ -161,6 +191,9 @@ export interface PortcullisDatabase {
   pc_revocations: RevocationsTable
   pc_rate_logs: RateLogsTable
   pc_lockouts: LockoutsTable
+  pc_mfa: MfaTable
+  pc_backup_codes: BackupCodesTable
+  pc_trusted_devices: TrustedDevicesTable
   pc_api_keys: ApiKeysTable
   pc_known_devices: KnownDevicesTable
 }

@@ -147,6 +147,7 @@ export function logOps(holder: StateHolder): LogOps {
         revocations: state.revocations.length - revocationsKept.length,
         rateLogs: deleteWhere(state.rateLogs, (r) => r.expiresAt <= now),
         lockouts: deleteWhere(state.lockouts, (r) => r.expiresAt <= now),
+        trustedDevices: deleteWhere(state.trustedDevices, (d) => d.expiresAt <= now),
         audit: state.audit.length - auditKept.length,
       }
       state.audit = auditKept

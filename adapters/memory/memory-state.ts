@@ -2,11 +2,14 @@ import type { LockoutSettings, LockoutState } from '../../src/policy/lockout.js'
 import type {
   ApiKeyRecord,
   AuditEvent,
+  BackupCodeRecord,
   OneTimeTokenRecord,
   OutboxRecord,
   RefreshTokenRecord,
   RevocationRecord,
   SessionRecord,
+  TotpRecord,
+  TrustedDeviceRecord,
   UserRecord,
 } from '../../src/types.js'
 
@@ -26,6 +29,12 @@ export interface MemoryState {
   lastSeq: number
   rateLogs: Map<string, { hits: number[]; expiresAt: number }>
   lockouts: Map<string, { state: LockoutState; expiresAt: number }>
+  /** userId → the user's TOTP factor. */
+  totp: Map<string, TotpRecord>
+  /** id → backup code. */
+  backupCodes: Map<string, BackupCodeRecord>
+  /** id → trusted device. */
+  trustedDevices: Map<string, TrustedDeviceRecord>
   apiKeys: Map<string, ApiKeyRecord>
   /** keyHash → API key id: the unique index. */
   apiKeyIdByHash: Map<string, string>
@@ -53,6 +62,9 @@ export function emptyState(): MemoryState {
     lastSeq: 0,
     rateLogs: new Map(),
     lockouts: new Map(),
+    totp: new Map(),
+    backupCodes: new Map(),
+    trustedDevices: new Map(),
     apiKeys: new Map(),
     apiKeyIdByHash: new Map(),
     knownDevices: new Map(),

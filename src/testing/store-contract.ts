@@ -10,6 +10,7 @@ import type {
   UserRecord,
 } from '../types.js'
 import { adminStoreContract } from './store-contract-admin.js'
+import { mfaStoreContract } from './store-contract-mfa.js'
 
 /** Options of `storeContract`. */
 export interface StoreContractOptions {
@@ -653,6 +654,7 @@ export function storeContract(
     })
 
     adminStoreContract(() => store)
+    mfaStoreContract(() => store)
 
     describe('purgeExpired', () => {
       it('deletes exactly what has expired, and nothing on a second run', async () => {
