@@ -48,9 +48,28 @@ export type AccessTokenResult =
   | { ok: true; claims: AccessClaims }
   | { ok: false; reason: 'invalid' | 'expired' }
 
+/** How many verified tokens each key ring remembers (about 1 KiB each); the oldest is forgotten first. */
+const VERIFIED_CACHE_SIZE = 10_000
+
+/** A token whose signature and claims checked out, with what the time checks on a repeat need. */
+interface VerifiedEntry {
+  issuer: string
+  audience: string
+  claims: AccessClaims & Record<string, unknown>
+}
+
+/**
+ * Verified tokens per key ring, so the cache lives and dies with the `createAuth` instance that loaded the
+ * ring. Keyed by the whole compact token: a hit means these exact bytes, signature included, verified before.
+ */
+const verifiedByRing = new WeakMap<KeyRing, Map<string, VerifiedEntry>>()
+
 /**
  * Verifies an access token. The algorithm is pinned to the one of the key named by `kid`, so `none`
  * and HS/asymmetric confusion are refused; issuer, audience, type and expiry are checked at `nowMs`.
+ * A token that verified before with this ring, issuer and audience skips the signature check (the bytes
+ * are the same, so the outcome is); its `nbf` and `exp` are checked again at `nowMs`, exactly as jose does.
+ * Revocation is the caller's check and runs on every request either way.
  */
 export async function verifyAccessToken(
   ring: KeyRing,
@@ -59,6 +78,46 @@ export async function verifyAccessToken(
   nowMs: number,
 ): Promise<AccessTokenResult> {
   if (token.length > 4096) return { ok: false, reason: 'invalid' }
+  const hit = verifiedByRing.get(ring)?.get(token)
+  if (hit !== undefined && hit.issuer === audience.issuer && hit.audience === audience.audience)
+    return checkTimes(hit.claims, nowMs)
+  const result = await verifySignedToken(ring, audience, token, nowMs)
+  if (!result.ok) return result
+  remember(ring, token, { issuer: audience.issuer, audience: audience.audience, claims: result.claims })
+  return { ok: true, claims: copyClaims(result.claims) }
+}
+
+function remember(ring: KeyRing, token: string, entry: VerifiedEntry): void {
+  let verified = verifiedByRing.get(ring)
+  if (verified === undefined) {
+    verified = new Map()
+    verifiedByRing.set(ring, verified)
+  }
+  if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value as string)
+  verified.set(token, entry)
+}
+
+/** jose's time checks with no clock tolerance: `nbf` after now is invalid, `exp` at or before now expired. */
+function checkTimes(claims: AccessClaims & Record<string, unknown>, nowMs: number): AccessTokenResult {
+  const now = Math.floor(nowMs / 1000)
+  if (typeof claims.nbf === 'number' && claims.nbf > now) return { ok: false, reason: 'invalid' }
+  if (claims.exp <= now) return { ok: false, reason: 'expired' }
+  return { ok: true, claims: copyClaims(claims) }
+}
+
+/** Each caller gets its own claims, so no caller can change what the cache hands to the next. */
+function copyClaims<T extends AccessClaims>(claims: T): T {
+  return { ...claims, roles: [...claims.roles], amr: [...claims.amr] }
+}
+
+async function verifySignedToken(
+  ring: KeyRing,
+  audience: TokenAudience,
+  token: string,
+  nowMs: number,
+): Promise<
+  { ok: true; claims: AccessClaims & Record<string, unknown> } | { ok: false; reason: 'invalid' | 'expired' }
+> {
   let kid: unknown
   try {
     kid = decodeProtectedHeader(token).kid
