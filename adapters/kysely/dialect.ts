@@ -1,4 +1,7 @@
-import type { ColumnDataType } from 'kysely'
+import { type ColumnDataType, type Expression, sql } from 'kysely'
+
+/** A column type: a name Kysely knows, or raw SQL (MySQL's string types carry their collation). */
+export type ColumnType = ColumnDataType | Expression<unknown>
 
 /** The SQL dialects the Kysely store speaks. */
 export type SqlDialect = 'sqlite' | 'postgres' | 'mysql'
@@ -6,11 +9,11 @@ export type SqlDialect = 'sqlite' | 'postgres' | 'mysql'
 /** Column types per dialect, so one migration serves all three. */
 export interface ColumnTypes {
   /** Ids, hashes and other indexed strings (MySQL cannot index `text`). */
-  key: ColumnDataType
+  key: ColumnType
   /** Email addresses (indexed). */
-  email: ColumnDataType
+  email: ColumnType
   /** Unindexed text of any length: JSON, sealed content, user agents. */
-  text: ColumnDataType
+  text: ColumnType
   /** Milliseconds since the epoch (beyond 32 bits). */
   millis: ColumnDataType
   /** Small counters. */
@@ -27,9 +30,13 @@ export function columnTypes(dialect: SqlDialect): ColumnTypes {
       return { key: 'text', email: 'text', text: 'text', millis: 'bigint', int: 'integer', bool: 'boolean' }
     case 'mysql':
       return {
-        key: 'varchar(255)',
-        email: 'varchar(320)',
-        text: 'text',
+        // utf8mb4 with a binary collation, whatever the database's defaults: ids, token hashes, counter keys and
+        // normalised emails compare as exact strings, as on SQLite and Postgres. The usual default
+        // (utf8mb4_general_ci) matches "Ab" with "ab" and "ß" with "s", so two distinct normalised emails could
+        // collide on the unique index; a latin1 default would mangle names.
+        key: sql`varchar(255) character set utf8mb4 collate utf8mb4_bin`,
+        email: sql`varchar(320) character set utf8mb4 collate utf8mb4_bin`,
+        text: sql`text character set utf8mb4 collate utf8mb4_bin`,
         millis: 'bigint',
         int: 'integer',
         bool: 'boolean',

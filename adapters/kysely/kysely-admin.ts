@@ -2,6 +2,7 @@ import { type Selectable, type SqlBool, sql } from 'kysely'
 import type { AdminStore } from '../../src/ports-admin.js'
 import type { ApiKeyRecord } from '../../src/types.js'
 import type { StoreContext } from './context.js'
+import { isUniqueViolation } from './dialect.js'
 import { num, numOrNull, toUser } from './rows.js'
 import type { ApiKeysTable } from './schema.js'
 
@@ -154,23 +155,47 @@ export function adminOps({ db, dialect, atomic }: StoreContext): AdminStore {
 
     async recordDeviceSighting(userId, fingerprint, now) {
       return atomic(async (tx) => {
-        const insert = tx
-          .insertInto('pc_known_devices')
-          .values({ user_id: userId, fingerprint, first_seen_at: now, last_seen_at: now })
-        // The primary key decides between concurrent sign-ins from one device: exactly one insert lands.
-        const result = await (dialect === 'mysql'
-          ? insert.ignore()
-          : insert.onConflict((oc) => oc.columns(['user_id', 'fingerprint']).doNothing())
-        ).executeTakeFirst()
-        if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 0) {
-          await tx
+        const seen = () =>
+          tx
             .updateTable('pc_known_devices')
             .set({ last_seen_at: now })
             .where('user_id', '=', userId)
             .where('fingerprint', '=', fingerprint)
             .where('last_seen_at', '<', now)
             .execute()
-          return 'known'
+        const insert = tx
+          .insertInto('pc_known_devices')
+          .values({ user_id: userId, fingerprint, first_seen_at: now, last_seen_at: now })
+        // The primary key decides between concurrent sign-ins from one device: exactly one insert lands.
+        if (dialect === 'mysql') {
+          // Not INSERT IGNORE then UPDATE: its duplicate path takes a shared lock that two callers then both try
+          // to upgrade for the UPDATE (a deadlock, seen on MariaDB). Lock the row if it exists; otherwise insert,
+          // and a loser of that race (duplicate key, holding only a shared lock) asks for no further lock.
+          const found = await tx
+            .selectFrom('pc_known_devices')
+            .select('user_id')
+            .where('user_id', '=', userId)
+            .where('fingerprint', '=', fingerprint)
+            .forUpdate()
+            .executeTakeFirst()
+          if (found) {
+            await seen()
+            return 'known'
+          }
+          try {
+            await insert.execute()
+          } catch (error) {
+            if (isUniqueViolation(error)) return 'known'
+            throw error
+          }
+        } else {
+          const result = await insert
+            .onConflict((oc) => oc.columns(['user_id', 'fingerprint']).doNothing())
+            .executeTakeFirst()
+          if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 0) {
+            await seen()
+            return 'known'
+          }
         }
         const { count } = await tx
           .selectFrom('pc_known_devices')

@@ -1,16 +1,17 @@
 import type { Kysely } from 'kysely'
 import type { Store } from '../../src/ports.js'
-import { storeContext } from './context.js'
+import { beginTransaction, storeContext } from './context.js'
 import type { SqlDialect } from './dialect.js'
 import { adminOps } from './kysely-admin.js'
 import { counterOps } from './kysely-counters.js'
 import { logOps } from './kysely-logs.js'
 import { mfaOps } from './kysely-mfa.js'
+import { oauthOps } from './kysely-oauth.js'
 import { oneTimeOps } from './kysely-one-time.js'
 import { purgeOps } from './kysely-purge.js'
 import { sessionOps } from './kysely-sessions.js'
 import { userOps } from './kysely-users.js'
-import { portcullisMigrator } from './migrations.js'
+import { migratorFor } from './migrate.js'
 import type { PortcullisDatabase } from './schema.js'
 
 /** Options of `kyselyStore`. */
@@ -32,6 +33,7 @@ function operations(db: Kysely<PortcullisDatabase>, dialect: SqlDialect): Ops {
     ...mfaOps(context),
     ...purgeOps(context),
     ...adminOps(context),
+    ...oauthOps(context),
   }
 }
 
@@ -57,9 +59,11 @@ export function kyselyStore(
     ...operations(own, dialect),
     transaction: (fn) =>
       // A host may hand over a Kysely transaction: the store then joins it instead of nesting.
-      own.isTransaction ? fn(store) : own.transaction().execute((trx) => fn(transactionStore(trx, dialect))),
+      own.isTransaction
+        ? fn(store)
+        : beginTransaction(own, dialect).execute((trx) => fn(transactionStore(trx, dialect))),
     async migrate() {
-      const { error } = await portcullisMigrator(db, dialect).migrateToLatest()
+      const { error } = await (await migratorFor(db, dialect)).migrateToLatest()
       if (error) throw error
     },
   }

@@ -150,10 +150,12 @@ async function createLogTables(db: AnyKysely, t: ColumnTypes, dialect: SqlDialec
     .addColumn('sent_at', t.millis)
     .addColumn('last_error', t.text)
     .execute()
+  // The claim query's whole ORDER BY is in the index, so InnoDB walks it in order and row-locks only the rows it
+  // hands out; with a filesort it would lock every due row first and SKIP LOCKED would starve other workers.
   await db.schema
     .createIndex('pc_outbox_due_idx')
     .on('pc_outbox')
-    .columns(['status', 'next_attempt_at'])
+    .columns(['status', 'next_attempt_at', 'created_at', 'id'])
     .execute()
   await db.schema
     .createIndex('pc_outbox_to_idx')

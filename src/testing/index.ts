@@ -1,4 +1,5 @@
 export { memoryStore } from '../../adapters/memory/index.js'
 export * from './captured-mailer.js'
 export * from './fake-clock.js'
+export { type RateStoreContractOptions, rateStoreContract } from './rate-store-contract.js'
 export { type StoreContractOptions, storeContract } from './store-contract.js'

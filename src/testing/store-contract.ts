@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { LockoutSettings } from '../policy/lockout.js'
 import type { Store } from '../ports.js'
+import { rateStoreContract } from './rate-store-contract.js'
 import type {
   AuditEvent,
   OneTimeTokenRecord,
@@ -130,7 +131,8 @@ const times = <T>(n: number, fn: (i: number) => T): T[] => Array.from({ length: 
 /**
  * The contract every `Store` must pass, as a vitest suite: call it at the top level of a test file with a
  * factory that returns a fresh, empty store (it is called before every test; `migrate()` and `close()` are
- * called when the store has them). Atomic operations are raced with `Promise.all`.
+ * called when the store has them). Atomic operations are raced with `Promise.all`. It includes
+ * `rateStoreContract`, run on the same store.
  */
 export function storeContract(
   makeStore: () => Store | Promise<Store>,
@@ -172,6 +174,17 @@ export function storeContract(
         expect(await store.createUser(user('u2', 'ADA@example.com'))).toBe(false)
         expect(await store.findUserById('u2')).toBeNull()
         expect((await store.findUserByEmail('ada@example.com'))?.id).toBe('u1')
+      })
+
+      it('compares normalised emails and ids as exact strings', async () => {
+        // The core has already trimmed and lower-cased; a store must not fold further (a case- or
+        // accent-insensitive collation would make "ß" and "s" one address).
+        expect(await store.createUser(user('u1', 'strase@example.com'))).toBe(true)
+        expect(await store.createUser(user('u2', 'straße@example.com'))).toBe(true)
+        expect(await store.createUser(user('U1', 'other@example.com'))).toBe(true)
+        expect((await store.findUserByEmail('straße@example.com'))?.id).toBe('u2')
+        expect((await store.findUserById('U1'))?.email).toBe('other@example.com')
+        expect(await store.findUserByEmail('STRASE@example.com')).toBeNull()
       })
 
       it('does not share objects with callers', async () => {
@@ -537,59 +550,8 @@ export function storeContract(
       })
     })
 
-    describe('rate limits', () => {
-      const rule = { limit: 3, windowMs: minute }
-
-      it('allows up to the limit per window, per key', async () => {
-        const results = []
-        for (const at of [0, 1, 2, 3]) results.push(await store.hitRateLimit('ip:1', rule, t0 + at))
-        expect(results.map((d) => d.allowed)).toEqual([true, true, true, false])
-        expect(results.map((d) => d.remaining)).toEqual([2, 1, 0, 0])
-        expect(results[3]?.retryAfterMs).toBe(minute - 3)
-        expect((await store.hitRateLimit('ip:2', rule, t0 + 3)).allowed).toBe(true)
-        expect((await store.hitRateLimit('ip:1', rule, t0 + minute)).allowed).toBe(true)
-      })
-
-      it('allows exactly 10 of 30 parallel hits with a limit of 10', async () => {
-        const limit10 = { limit: 10, windowMs: minute }
-        const results = await Promise.all(times(30, () => store.hitRateLimit('ip:1', limit10, t0)))
-        expect(results.filter((d) => d.allowed)).toHaveLength(10)
-      })
-    })
-
-    describe('lockout', () => {
-      it('counts failures, reports the lock, and forgets on clear', async () => {
-        expect(await store.getLockout('ada@example.com')).toBeUndefined()
-        const settings = lockout(2)
-        const first = await store.registerLoginFailure('ada@example.com', settings, t0)
-        expect(first).toEqual({
-          state: { failures: 1, windowStartedAt: t0, lockedUntil: null, lockCount: 0 },
-          decision: { type: 'open' },
-          lockedNow: false,
-        })
-        const second = await store.registerLoginFailure('ada@example.com', settings, t0 + 1)
-        expect(second.lockedNow).toBe(true)
-        expect(await store.getLockout('ada@example.com')).toEqual(second.state)
-        expect(await store.getLockout('bob@example.com')).toBeUndefined()
-        await store.clearLockout('ada@example.com')
-        expect(await store.getLockout('ada@example.com')).toBeUndefined()
-      })
-
-      it('counts each of 50 parallel failures exactly once', async () => {
-        const results = await Promise.all(times(50, () => store.registerLoginFailure('k', lockout(100), t0)))
-        expect(results.map((r) => r.state.failures).sort((a, b) => a - b)).toEqual(times(50, (i) => i + 1))
-        expect((await store.getLockout('k'))?.failures).toBe(50)
-      })
-
-      it('locks from the 5th of 50 parallel failures on, imposing the lock once', async () => {
-        const results = await Promise.all(times(50, () => store.registerLoginFailure('k', lockout(5), t0)))
-        for (const r of results) expect(r.decision.type === 'locked').toBe(r.state.failures >= 5)
-        const lockedNow = results.filter((r) => r.lockedNow)
-        expect(lockedNow).toHaveLength(1)
-        expect(lockedNow[0]?.state.failures).toBe(5)
-        expect(results.filter((r) => r.decision.type === 'locked')).toHaveLength(46)
-      })
-    })
+    // The counters: every Store is a RateStore, and passes that contract on the store of this test.
+    rateStoreContract(() => store)
 
     describe('transactions', () => {
       it('commits writes through tx and returns the callback result', async () => {
@@ -631,6 +593,24 @@ export function storeContract(
         expect(result).toBe(false)
         expect(await store.findUserById('u2')).toBeNull()
         expect((await store.listAudit({ limit: 10 })).map((e) => e.id)).toEqual(['e1'])
+      })
+
+      it('commits 20 concurrent transactions that each revoke the sessions of a user and start a new one', async () => {
+        // A password change racing logins of the same user: each locks the user's sessions, then inserts into
+        // the range it locked. Under InnoDB's REPEATABLE READ this deadlocked (gap locks); none may fail.
+        await withSession('s-old', 'u1')
+        const results = await Promise.allSettled(
+          times(20, (i) =>
+            store.transaction(async (tx) => {
+              await tx.revokeUserSessions('u1', 'password-change', t0 + 1)
+              const s = session(`s${i}`, 'u1', { createdAt: t0 + 1 })
+              await tx.createSession(s, refresh(`s${i}-r0`, s))
+            }),
+          ),
+        )
+        expect(results.filter((r) => r.status === 'rejected')).toEqual([])
+        expect(await store.findSession('s-old')).toMatchObject({ revokedReason: 'password-change' })
+        expect((await store.listActiveSessions('u1', t0 + 2)).length).toBeGreaterThanOrEqual(1)
       })
 
       it('keeps writes made outside a transaction that rolls back meanwhile', async () => {
@@ -693,8 +673,24 @@ export function storeContract(
         await store.registerLoginFailure('lock-kept', lockout(5, { windowMs: hour }), now - hour + 1)
         await store.appendAudit(audit('a-gone', t0))
         await store.appendAudit(audit('a-kept', t0 + hour))
+        const to = 'purge@example.com'
+        await store.enqueueMail(
+          mail('mail-sent-old', { to, toNormalized: to, status: 'sent', createdAt: t0 }),
+        )
+        await store.enqueueMail(
+          mail('mail-dead-old', { to, toNormalized: to, status: 'dead', createdAt: t0 }),
+        )
+        await store.enqueueMail(mail('mail-pending-old', { to, toNormalized: to, createdAt: t0 }))
+        await store.enqueueMail(
+          mail('mail-sent-new', { to, toNormalized: to, status: 'sent', createdAt: t0 + hour }),
+        )
 
-        const counts = await store.purgeExpired({ now, auditBefore: t0 + hour, sealedBefore })
+        const counts = await store.purgeExpired({
+          now,
+          auditBefore: t0 + hour,
+          sealedBefore,
+          mailBefore: t0 + hour,
+        })
         for (const value of Object.values(counts)) expect(value).toBeGreaterThanOrEqual(0)
 
         expect(await store.findSession('live')).not.toBeNull()
@@ -717,8 +713,18 @@ export function storeContract(
         expect(await store.getLockout('lock-gone')).toBeUndefined()
         expect(await store.getLockout('lock-kept')).toBeDefined()
         expect((await store.listAudit({ limit: 10 })).map((e) => e.id)).toEqual(['a-kept'])
+        // Pending mail is never purged, however old: it has not been delivered yet.
+        expect((await store.listMailsTo(to, 10)).map((m) => m.id).sort()).toEqual([
+          'mail-pending-old',
+          'mail-sent-new',
+        ])
 
-        const again = await store.purgeExpired({ now, auditBefore: t0 + hour, sealedBefore })
+        const again = await store.purgeExpired({
+          now,
+          auditBefore: t0 + hour,
+          sealedBefore,
+          mailBefore: t0 + hour,
+        })
         expect(Object.values(again).reduce((a, b) => a + b, 0)).toBe(0)
       })
     })
