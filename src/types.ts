@@ -116,6 +116,8 @@ export type AuditEventType =
   | 'api_key.create'
   | 'api_key.rotate'
   | 'api_key.revoke'
+  | 'identity.link'
+  | 'identity.unlink'
 
 /** One audit-log row. `meta` never holds a secret. */
 export interface AuditEvent {
@@ -265,3 +267,28 @@ export interface TrustedDeviceRecord {
   userAgent: string | null
   ip: string | null
 }
+
+/**
+ * An account at an external identity provider, linked to a user. Unique on (provider, subject), and on
+ * (userId, provider): a user links at most one account per provider.
+ */
+export interface IdentityRecord {
+  id: string
+  userId: string
+  /** The provider's name in the `oauth.providers` config (`google`, `github`, …). */
+  provider: string
+  /** The provider's stable id for the account: the OIDC `sub`, GitHub's numeric user id. */
+  subject: string
+  /** The email the provider reported at the last sign-in; null when it reported none. */
+  email: string | null
+  /** Whether the provider said it verified `email`. */
+  emailVerified: boolean
+  createdAt: number
+  lastUsedAt: number
+}
+
+/** What linking an identity did: linked, or refused because the identity or the user's slot is taken. */
+export type LinkIdentityResult = 'linked' | 'identity-taken' | 'provider-taken'
+
+/** What unlinking an identity did; `last-method` refuses to leave an account with no way to sign in. */
+export type UnlinkIdentityResult = 'unlinked' | 'not-found' | 'last-method'

@@ -180,6 +180,21 @@ export interface TrustedDevicesTable {
   ip: string | null
 }
 
+/**
+ * `pc_identities`: accounts at external providers linked to users; unique on (provider, subject) and on
+ * (user_id, provider).
+ */
+export interface IdentitiesTable {
+  id: string
+  user_id: string
+  provider: string
+  subject: string
+  email: string | null
+  email_verified: BoolColumn
+  created_at: MillisColumn
+  last_used_at: MillisColumn
+}
+
 /** Every table portcullis owns, all prefixed `pc_`. */
 export interface PortcullisDatabase {
   pc_users: UsersTable
@@ -196,4 +211,5 @@ export interface PortcullisDatabase {
   pc_trusted_devices: TrustedDevicesTable
   pc_api_keys: ApiKeysTable
   pc_known_devices: KnownDevicesTable
+  pc_identities: IdentitiesTable
 }

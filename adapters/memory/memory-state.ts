@@ -3,6 +3,7 @@ import type {
   ApiKeyRecord,
   AuditEvent,
   BackupCodeRecord,
+  IdentityRecord,
   OneTimeTokenRecord,
   OutboxRecord,
   RefreshTokenRecord,
@@ -40,6 +41,8 @@ export interface MemoryState {
   apiKeyIdByHash: Map<string, string>
   /** userId → device fingerprint → sightings. */
   knownDevices: Map<string, Map<string, { firstSeenAt: number; lastSeenAt: number }>>
+  /** id → identity linked at an external provider. */
+  identities: Map<string, IdentityRecord>
 }
 
 /** A mutable reference to the current state, so a rollback can swap the whole state at once. */
@@ -68,6 +71,7 @@ export function emptyState(): MemoryState {
     apiKeys: new Map(),
     apiKeyIdByHash: new Map(),
     knownDevices: new Map(),
+    identities: new Map(),
   }
 }
 

@@ -3,6 +3,7 @@ import { accountOps } from './memory-accounts.js'
 import { adminOps } from './memory-admin.js'
 import { logOps } from './memory-logs.js'
 import { mfaOps } from './memory-mfa.js'
+import { oauthOps } from './memory-oauth.js'
 import { copy, emptyState, type StateHolder } from './memory-state.js'
 import { createMutex } from './mutex.js'
 
@@ -24,7 +25,13 @@ function wrapAll(ops: Ops, wrap: (op: AnyOp) => AnyOp): Ops {
 export function memoryStore(): Store {
   const holder: StateHolder = { state: emptyState() }
   const mutex = createMutex()
-  const ops: Ops = { ...accountOps(holder), ...mfaOps(holder), ...logOps(holder), ...adminOps(holder) }
+  const ops: Ops = {
+    ...accountOps(holder),
+    ...mfaOps(holder),
+    ...logOps(holder),
+    ...adminOps(holder),
+    ...oauthOps(holder),
+  }
 
   const locked = wrapAll(
     ops,

@@ -12,6 +12,7 @@ import type {
 } from '../types.js'
 import { adminStoreContract } from './store-contract-admin.js'
 import { mfaStoreContract } from './store-contract-mfa.js'
+import { oauthStoreContract } from './store-contract-oauth.js'
 
 /** Options of `storeContract`. */
 export interface StoreContractOptions {
@@ -635,6 +636,7 @@ export function storeContract(
 
     adminStoreContract(() => store)
     mfaStoreContract(() => store)
+    oauthStoreContract(() => store)
 
     describe('purgeExpired', () => {
       it('deletes exactly what has expired, and nothing on a second run', async () => {
