@@ -18,6 +18,7 @@ const nav = [
   ['/login', 'Log in'],
   ['/me', 'Me'],
   ['/sessions', 'Sessions'],
+  ['/security', 'Security'],
   ['/forgot-password', 'Forgot password'],
 ] as const
 

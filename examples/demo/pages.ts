@@ -1,5 +1,6 @@
 import { type Response, Router } from 'express'
 import { type PageSpec, renderPage } from './layout.js'
+import { accountPages } from './pages-account.js'
 
 const passwordRules = '<ul class="rules" data-policy-for="password"></ul>'
 
@@ -14,6 +15,7 @@ export const pages: Record<string, PageSpec> = {
       <li><a href="/register">Create an account</a>, then open the link in the verification mail</li>
       <li><a href="/login">Log in</a></li>
       <li><a href="/me">Who am I</a> and <a href="/sessions">my sessions</a></li>
+      <li><a href="/security">Security</a>: change your password or email address</li>
       <li><a href="/forgot-password">Forgot my password</a></li>
     </ul>
     <p class="dev-only">Development: mails are not sent; read them at <code>/dev/mail?to=you@example.com</code>.</p>`,
@@ -95,6 +97,7 @@ export const pages: Record<string, PageSpec> = {
     </form>
     <p id="done" hidden>Your password is changed and every session was signed out. <a href="/login">Log in</a>.</p>`,
   },
+  ...accountPages,
 }
 
 /**

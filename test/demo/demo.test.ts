@@ -17,6 +17,10 @@ const pagePaths = [
   '/sessions',
   '/forgot-password',
   '/reset-password',
+  '/security',
+  '/change-password',
+  '/change-email',
+  '/confirm-email-change',
 ]
 
 interface DevMail {

@@ -111,3 +111,12 @@ export function tokenFromUrl() {
   const token = new URLSearchParams(window.location.search).get('token')
   return token === null || token === '' ? null : token
 }
+
+/** Where to go after signing in: the same-origin path in this page's `?next=`, else /me. */
+export function afterLoginPath() {
+  const next = new URLSearchParams(window.location.search).get('next')
+  if (next === null || !next.startsWith('/')) return '/me'
+  // Only a path on this origin: `//evil.example` or `/\evil.example` would leave the site.
+  const url = new URL(next, window.location.origin)
+  return url.origin === window.location.origin ? `${url.pathname}${url.search}${url.hash}` : '/me'
+}

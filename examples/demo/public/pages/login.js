@@ -1,6 +1,6 @@
 // Log in with cookie transport: on success the tokens are HttpOnly cookies and the page moves on to /me.
 import { api } from '../lib/api.js'
-import { bindForm, countdown, showFailure, showMessage } from '../lib/ui.js'
+import { afterLoginPath, bindForm, countdown, showFailure, showMessage } from '../lib/ui.js'
 
 const RESEND_COOLDOWN_SECONDS = 60
 const form = document.getElementById('form')
@@ -17,7 +17,7 @@ bindForm(form, {
       showMessage('This account signs in with a second factor, which these demo pages do not offer yet.')
       return
     }
-    window.location.assign('/me')
+    window.location.assign(afterLoginPath())
   },
   onFailure: (result, { email }) => {
     banner.hidden = result.error?.code !== 'EMAIL_NOT_VERIFIED'
