@@ -15,6 +15,7 @@ import {
   sendMail,
 } from './core.js'
 import { lockoutKey } from './login.js'
+import { factorInput, inFactorTransaction } from './mfa-factor.js'
 import { consumeOneTimeToken, createOneTimeToken } from './one-time-token.js'
 import { assertNotCurrent, assertPasswordAllowed } from './password-rules.js'
 import { revokeEverySession } from './sessions.js'
@@ -55,21 +56,23 @@ export async function reauthenticate(
 
 /**
  * Changes the password of the signed-in user: every session ends (this one too, its tokens replaced
- * by fresh ones returned here), a "password changed" mail goes out, and the change is audited.
+ * by fresh ones returned here), a "password changed" mail goes out, and the change is audited. With MFA on,
+ * `code` (TOTP or backup code) is required and checked after the password.
  */
 export async function changePassword(
   core: Core,
   principal: Principal,
-  input: { currentPassword: string; newPassword: string },
+  input: { currentPassword: string; newPassword: string; code?: string },
   ctx: RequestContext,
 ): Promise<IssuedTokens> {
   const newPassword = requireString(input.newPassword, 'newPassword')
+  const proof = await factorInput(core, principal.userId, input.code)
   const user = await reauthenticate(core, principal, input.currentPassword, ctx)
   await assertNotCurrent(core, newPassword, user.passwordHash)
   assertPasswordAllowed(core, newPassword, { email: user.email, name: user.name ?? undefined })
   const passwordHash = await hashPassword(newPassword, core.hashParams)
   const session = await core.store.findSession(principal.sessionId)
-  return inTransaction(core, async (tx) => {
+  return inFactorTransaction(core, user, proof, ctx, async (tx) => {
     const updated = await tx.store.updateUser(user.id, { passwordHash }, core.clock.now())
     await revokeEverySession(core, tx, user.id, 'password_change')
     const version = (updated?.tokenVersion ?? user.tokenVersion) + 1

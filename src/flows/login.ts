@@ -13,6 +13,8 @@ import {
   requireString,
   sendMail,
 } from './core.js'
+import { isTrustedDevice } from './mfa-devices.js'
+import { startMfaChallenge } from './mfa-login.js'
 import { startSession } from './tokens.js'
 
 /** The lockout counter key for an email: unknown emails lock exactly like known ones. */
@@ -93,10 +95,13 @@ async function rehashIfNeeded(core: Core, user: UserRecord, password: string): P
   return (await core.store.updateUser(user.id, { passwordHash }, core.clock.now())) ?? user
 }
 
-/** Password login: checks credentials, then starts a session. */
+/**
+ * Password login: checks credentials, then starts a session, or, for an MFA account, answers with a
+ * challenge for `/login/mfa` unless `trustedDeviceToken` (the `<p>device` cookie) is a trusted device of it.
+ */
 export async function login(
   core: Core,
-  input: { email: string; password: string; rememberMe?: boolean },
+  input: { email: string; password: string; rememberMe?: boolean; trustedDeviceToken?: string },
   ctx: RequestContext,
 ): Promise<LoginResult> {
   if (input.rememberMe !== undefined && typeof input.rememberMe !== 'boolean')
@@ -104,6 +109,8 @@ export async function login(
       details: [{ path: 'rememberMe', message: 'must be a boolean' }],
     })
   const user = await verifyCredentials(core, input, ctx)
+  if (user.mfaEnabled && !(await isTrustedDevice(core, user, input.trustedDeviceToken)))
+    return startMfaChallenge(core, user, { rememberMe: input.rememberMe ?? true }, ctx)
   const tokens = await inTransaction(core, async (tx) => {
     const issued = await startSession(
       core,

@@ -11,6 +11,7 @@ export type MailIntent =
   | { kind: 'lockout-notice'; until: number }
   | { kind: 'new-sign-in'; ip: string | null; userAgent: string | null; at: number }
   | { kind: 'refresh-reuse'; at: number }
+  | { kind: 'backup-code-used'; at: number; ip: string | null; remaining: number }
 
 /** A rendered mail's content. */
 export interface RenderedMail {

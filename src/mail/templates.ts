@@ -166,6 +166,26 @@ const templates: Templates = {
       ),
     ],
   }),
+  'backup-code-used': (i, app, l) => ({
+    subject: t(l, `A backup code was used for ${app}`, `Ein Backup-Code wurde für ${app} verwendet`),
+    lines: [
+      t(
+        l,
+        `At ${when(i.at, l)} one of your backup codes was used to sign in (IP: ${i.ip ?? '-'}).`,
+        `Am ${when(i.at, l)} wurde einer deiner Backup-Codes zur Anmeldung verwendet (IP: ${i.ip ?? '-'}).`,
+      ),
+      t(
+        l,
+        `Backup codes left: ${i.remaining}. Each code works once; you can create a new set in your security settings.`,
+        `Verbleibende Backup-Codes: ${i.remaining}. Jeder Code gilt einmal; in deinen Sicherheitseinstellungen kannst du neue erzeugen.`,
+      ),
+      t(
+        l,
+        'If this was not you, change your password and create new backup codes now.',
+        'Wenn du das nicht warst, ändere sofort dein Passwort und erzeuge neue Backup-Codes.',
+      ),
+    ],
+  }),
 }
 
 const escapeHtml = (s: string) =>

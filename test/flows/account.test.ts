@@ -103,6 +103,18 @@ describe('change email', () => {
     expect(wrong.code).toBe('INVALID_CREDENTIALS')
   })
 
+  it('answers CONFLICT when the new address was taken between request and confirmation', async () => {
+    const t = makeAuth()
+    await t.signUp()
+    const principal = await t.auth.authenticate((await t.signIn()).accessToken)
+    await t.auth.requestEmailChange(principal, { newEmail: 'late@example.com', password: 'Correct-Horse-9' }, ctx)
+    const token = await t.lastToken('late@example.com')
+    await t.signUp('late@example.com')
+    const error = await authError(t.auth.confirmEmailChange(principal, token, ctx))
+    expect([error.code, error.status()]).toEqual(['CONFLICT', 409])
+    expect((await t.store.findUserById(principal.userId))?.email).toBe('ada@example.com')
+  })
+
   it('expires the link after an hour', async () => {
     const t = makeAuth()
     await t.signUp()

@@ -73,6 +73,7 @@ describe('templates', () => {
       { kind: 'lockout-notice', until: at },
       { kind: 'new-sign-in', ip: '203.0.113.7', userAgent: 'Firefox', at },
       { kind: 'refresh-reuse', at },
+      { kind: 'backup-code-used', at, ip: '203.0.113.7', remaining: 9 },
     ] as const
     for (const intent of intents) {
       const en = renderMail(intent, { locale: 'en', appName: 'Acme' })
