@@ -1,3 +1,4 @@
+import type { MfaAuth } from './auth-types-mfa.js'
 import type { AuthSettings } from './config.js'
 import type { JwkSet } from './crypto/key-ring.js'
 import type { OutboxMailView } from './mail/outbox.js'
@@ -86,7 +87,7 @@ export interface PasswordPolicyView {
 }
 
 /** The value `createAuth` returns: every flow, plus what the HTTP layer needs. */
-export interface Auth {
+export interface Auth extends MfaAuth {
   readonly settings: AuthSettings
   readonly store: Store
   readonly rateStore: RateStore
@@ -105,8 +106,9 @@ export interface Auth {
   ): Promise<{ status: 'verification_sent' }>
   verifyEmail(token: string, ctx: RequestContext): Promise<{ status: 'verified' }>
   resendVerification(email: string, ctx: RequestContext): Promise<{ status: 'sent_if_exists' }>
+  /** With MFA on, answers a challenge unless `trustedDeviceToken` (the `<p>device` cookie) is trusted. */
   login(
-    input: { email: string; password: string; rememberMe?: boolean },
+    input: { email: string; password: string; rememberMe?: boolean; trustedDeviceToken?: string },
     ctx: RequestContext,
   ): Promise<LoginResult>
   refresh(refreshToken: string, ctx: RequestContext): Promise<IssuedTokens>
@@ -138,7 +140,7 @@ export interface Auth {
   /** Changes the password after re-authentication; ends every session and returns fresh tokens for this one. */
   changePassword(
     principal: Principal,
-    input: { currentPassword: string; newPassword: string },
+    input: { currentPassword: string; newPassword: string; code?: string },
     ctx: RequestContext,
   ): Promise<IssuedTokens>
   /** Mails a confirmation link to a new address (and a notice to the old one) after re-authentication. */

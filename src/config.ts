@@ -158,6 +158,22 @@ export const settingsSchema = z.strictObject({
     .prefault({}),
   passwordReset: z.strictObject({ tokenTtlSeconds: seconds(15 * 60) }).prefault({}),
   emailChange: z.strictObject({ tokenTtlSeconds: seconds(3600) }).prefault({}),
+  mfa: z
+    .strictObject({
+      /** The issuer shown by authenticator apps (otpauth URL and label); default: `mail.appName`. */
+      issuer: z.string().min(1).max(100).optional(),
+      /** How long a trusted device skips the second factor at login. */
+      trustedDeviceDays: positive(30),
+      /** How recent a password or MFA check must be for a sensitive action (`requireRecentAuth`). */
+      stepUpMaxAgeSeconds: seconds(600),
+      /** Lifetime of the `mfaToken` between the password step and the code. */
+      pendingTokenTtlSeconds: seconds(300),
+      /** Wrong codes, counted per user across challenges and IPs, apart from password failures. */
+      lockout: z
+        .strictObject({ threshold: positive(10), windowSeconds: seconds(900), lockSeconds: seconds(900) })
+        .prefault({}),
+    })
+    .prefault({}),
   /** Role name → permissions; `*` grants every permission. */
   roles: z
     .record(z.string().regex(/^[a-z][a-z0-9_-]*$/), z.array(z.string().min(1)))

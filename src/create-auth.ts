@@ -14,6 +14,7 @@ import { consoleLogger, consoleMailer, systemClock, systemRandom } from './defau
 import { changePassword, confirmEmailChange, requestEmailChange } from './flows/account.js'
 import type { Core } from './flows/core.js'
 import { login } from './flows/login.js'
+import { mfaMethods } from './flows/mfa-auth.js'
 import { requestPasswordReset, resetPassword } from './flows/password-reset.js'
 import { provisionUser } from './flows/provision.js'
 import { refresh } from './flows/refresh.js'
@@ -142,6 +143,7 @@ export function createAuth(config: AuthConfig): Auth {
     changePassword: (p, input, ctx) => changePassword(core, p, input, ctx),
     requestEmailChange: (p, input, ctx) => requestEmailChange(core, p, input, ctx),
     confirmEmailChange: (p, token, ctx) => confirmEmailChange(core, p, token, ctx),
+    ...mfaMethods(core),
     passwordPolicy: () => structuredClone(policyView),
     jwks: () => (jwks ? structuredClone(jwks) : null),
     csrf: csrfTokens(core),

@@ -2,6 +2,7 @@ import type { Principal, PublicUser, RequestContext, SessionView } from '../auth
 import { verifyAccessToken } from '../crypto/access-token.js'
 import { AuthError } from '../errors.js'
 import { audit, type Core, type FlowTx, inTransaction, iso, publicUser, requireString } from './core.js'
+import { revokeAllTrustedDevices } from './mfa-devices.js'
 import { principalFromClaims, publishRevocations, type RevocationEntry } from './tokens.js'
 
 /**
@@ -60,6 +61,8 @@ export async function revokeEverySession(
   if (exceptSessionId === undefined) {
     const version = await tx.store.incrementTokenVersion(userId, now)
     entries.push({ kind: 'user', subject: userId, minVersion: version })
+    // Trusted devices end with every session: logout-all, password change and reset (http-contract.md).
+    await revokeAllTrustedDevices(core, tx, userId, reason)
   }
   await publishRevocations(core, tx, entries)
 }
