@@ -9,6 +9,7 @@ export default defineConfig({
     testing: 'src/testing/index.ts',
     kysely: 'adapters/kysely/index.ts',
     nodemailer: 'adapters/nodemailer/index.ts',
+    redis: 'adapters/redis/index.ts',
     express: 'adapters/express/index.ts',
     fastify: 'adapters/fastify/index.ts',
     hono: 'adapters/hono/index.ts',
