@@ -26,11 +26,16 @@ afterEach(async () => {
   expect(journey?.problems ?? []).toEqual([])
 })
 
-/** The seconds a countdown button shows ("Try again in 42 s"), or null when it shows none. */
+/** Seconds from a countdown label: "Try again in 42 s" or "Try again in 29:59"; null when there is none. */
+function secondsIn(label: string): number | null {
+  const match = /Try again in (?:(\d+) s|(\d+):(\d\d))$/.exec(label.trim())
+  if (match === null) return null
+  return match[1] !== undefined ? Number(match[1]) : Number(match[2]) * 60 + Number(match[3])
+}
+
+/** The seconds the submit button's countdown shows, or null when it shows none. */
 async function countdownOf(page: Page): Promise<number | null> {
-  const label = (await page.textContent('#form button[type=submit]')) ?? ''
-  const seconds = /Try again in (\d+) s/.exec(label)?.[1]
-  return seconds === undefined ? null : Number(seconds)
+  return secondsIn((await page.textContent('#form button[type=submit]')) ?? '')
 }
 
 describe('recovering an account in Chromium', () => {
@@ -102,15 +107,9 @@ describe('recovering an account in Chromium', () => {
     expect(first).toBeGreaterThanOrEqual(retryAfter - 2)
     await journey.shot(page, 'forgot-429-countdown')
     // It counts down, once a second.
-    await page.waitForFunction(
-      (start) => {
-        const label = document.querySelector('#form button[type=submit]')?.textContent ?? ''
-        const left = Number(/(\d+) s/.exec(label)?.[1])
-        return left > 0 && left < start
-      },
-      first ?? 0,
-      { timeout: 3000 },
-    )
+    await expect
+      .poll(() => countdownOf(page), { timeout: 3000 })
+      .toSatisfy((left: number | null) => left !== null && left < (first ?? 0))
   })
 
   it('locks the account after 5 failed logins and counts down from the 423 Retry-After', async () => {
@@ -137,9 +136,7 @@ describe('recovering an account in Chromium', () => {
     expect(last.status).toBe(423)
     expect(last.retryAfter).toBeGreaterThan(0)
     expect(await messageOf(page)).toMatch(/locked/i)
-    await page.waitForFunction(() =>
-      /Try again in \d+ s/.test(document.querySelector('#form button')?.textContent ?? ''),
-    )
+    await expect.poll(() => countdownOf(page)).not.toBeNull()
     expect(await countdownOf(page)).toBeLessThanOrEqual(last.retryAfter)
     expect(await page.isDisabled('#form button[type=submit]')).toBe(true)
     await journey.shot(page, 'login-423-countdown')

@@ -28,12 +28,18 @@ export function formValues(form) {
   return values
 }
 
+/** "42 s" under a minute, "29:59" above (a lockout's Retry-After is half an hour). */
+export function readableSeconds(seconds) {
+  if (seconds < 60) return `${seconds} s`
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`
+}
+
 /**
  * Disables `button` for `seconds`, showing the time left in its label, then restores it.
  * @param {HTMLButtonElement} button
  * @param {number} seconds
  */
-export function countdown(button, seconds, label = (s) => `Try again in ${s} s`) {
+export function countdown(button, seconds, label = (s) => `Try again in ${readableSeconds(s)}`) {
   const original = button.dataset.label ?? button.textContent
   button.dataset.label = original
   button.disabled = true
