@@ -1,3 +1,4 @@
+import type { AdminAuth } from './auth-types-admin.js'
 import type { MfaAuth } from './auth-types-mfa.js'
 import type { AuthSettings } from './config.js'
 import type { JwkSet } from './crypto/key-ring.js'
@@ -44,9 +45,12 @@ export interface Principal {
   amr: string[]
   /** Seconds since the epoch of the last factor check. */
   authTime: number
-  /** Access-token expiry, milliseconds since the epoch. */
+  /** Access-token expiry, milliseconds since the epoch (an API key's expiry, or never: `Infinity`). */
   expiresAt: number
-  via: 'access-token'
+  /** How the request authenticated. An API key never passes a step-up check (`authTime` 0, `amr` empty). */
+  via: 'access-token' | 'api-key'
+  /** Set when `via` is `api-key`: the key (`sessionId` and `tokenId` are its id) and what it may do. */
+  apiKey?: { id: string; name: string; scopes: string[] }
 }
 
 /** Tokens issued by login, refresh and password change. */
@@ -77,6 +81,8 @@ export interface SessionView {
   expiresAt: string
   ip: string | null
   userAgent: string | null
+  /** A label read from the User-Agent: "Firefox on Linux". */
+  device: string
 }
 
 /** The published password policy (GET /password-policy). */
@@ -87,7 +93,7 @@ export interface PasswordPolicyView {
 }
 
 /** The value `createAuth` returns: every flow, plus what the HTTP layer needs. */
-export interface Auth extends MfaAuth {
+export interface Auth extends AdminAuth, MfaAuth {
   readonly settings: AuthSettings
   readonly store: Store
   readonly rateStore: RateStore

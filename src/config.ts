@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { AuditHook } from './flows/core.js'
 import type { Clock, Logger, Mailer, Random, RateStore, RevocationChannel, Store } from './ports.js'
 
 const seconds = (d: number) => z.number().int().positive().default(d)
@@ -7,6 +8,9 @@ const rule = (limit: number, windowSeconds: number) =>
   z
     .strictObject({ limit: z.number().int().positive(), windowSeconds: z.number().int().positive() })
     .prefault({ limit, windowSeconds })
+
+/** An API-key scope: `reports:read`, `billing.export`, … */
+const scopeName = /^[a-z][a-z0-9_.:-]{0,63}$/
 
 /** A port given as an object: validated structurally, passed through untouched. */
 const port = <T>(name: string, methods: string[]) =>
@@ -183,6 +187,34 @@ export const settingsSchema = z.strictObject({
     .strictObject({ pollIntervalMs: z.number().int().min(100).max(60_000).default(2000) })
     .prefault({}),
   audit: z.strictObject({ retentionDays: positive(365) }).prefault({}),
+  sessions: z
+    .strictObject({
+      /** Mail the user when a sign-in comes from a device (label and IP /24 or /64) not seen before. */
+      newDeviceMail: z.boolean().default(true),
+    })
+    .prefault({}),
+  apiKeys: z
+    .strictObject({
+      /** Keys look like `<tag>_` + 43 base64url characters. */
+      tag: z
+        .string()
+        .regex(/^[a-z][a-z0-9]{0,15}$/, 'must be 1-16 lower-case letters or digits, starting with a letter')
+        .default('pk'),
+      /** The scopes keys may carry; absent: any scope name (`reports:read`, …). */
+      scopes: z.array(z.string().regex(scopeName)).optional(),
+      /** How many live keys one user may hold. */
+      maxPerUser: positive(50),
+      /** The longest `expiresInDays` accepted; absent: keys may also be created without an expiry. */
+      maxExpiresInDays: z.number().int().positive().optional(),
+      /**
+       * How long a looked-up key is served from memory. Deletion, rotation, a block and a role change still
+       * reach it at once through the revocation feed; capped at `accessToken.ttlSeconds`.
+       */
+      cacheTtlSeconds: z.number().int().min(0).max(300).default(30),
+      /** Usage counts are kept in memory and written in one batch this often (and at `close()`). */
+      usageFlushSeconds: z.number().int().min(1).max(3600).default(5),
+    })
+    .prefault({}),
   mail: z
     .strictObject({
       /** Paths on `appUrl` that the links in mails point to; the token is the `token` query parameter. */
@@ -205,6 +237,10 @@ export const portsSchema = z.strictObject({
   clock: port<Clock>('Clock', ['now']).optional(),
   random: port<Random>('Random', ['bytes']).optional(),
   logger: port<Logger>('Logger', ['debug', 'info', 'warn', 'error']).optional(),
+  /** Called with every audit event once committed (SIEM, webhooks); a failing hook is logged, never fatal. */
+  onEvent: z
+    .custom<AuditHook>((v) => typeof v === 'function', { message: 'must be a function (event) => void' })
+    .optional(),
 })
 
 /** What `createAuth` accepts. */
@@ -224,10 +260,10 @@ export function parseConfig(config: AuthConfig): {
 } {
   if (typeof config !== 'object' || config === null)
     throw new ConfigError('portcullis config must be an object')
-  const { store, rateStore, revocationChannel, mailer, clock, random, logger, ...rest } = config
+  const { store, rateStore, revocationChannel, mailer, clock, random, logger, onEvent, ...rest } = config
   const settings = settingsSchema.safeParse(rest)
   const ports = portsSchema.safeParse(
-    dropUndefined({ store, rateStore, revocationChannel, mailer, clock, random, logger }),
+    dropUndefined({ store, rateStore, revocationChannel, mailer, clock, random, logger, onEvent }),
   )
   const issues = [...(settings.error?.issues ?? []), ...(ports.error?.issues ?? [])]
   if (issues.length > 0 || !settings.success || !ports.success) {

@@ -10,9 +10,11 @@ import {
 import { hashPassword } from './crypto/password-hash.js'
 import { SecretBox } from './crypto/secrets.js'
 import { generateId, generateToken, safeEqual, toBase64Url } from './crypto/tokens.js'
+import { adminAuth } from './create-auth-admin.js'
 import { consoleLogger, consoleMailer, systemClock, systemRandom } from './defaults.js'
 import { changePassword, confirmEmailChange, requestEmailChange } from './flows/account.js'
-import type { Core } from './flows/core.js'
+import { ApiKeyRuntime } from './flows/api-key-auth.js'
+import { type Core, deliverAuditEvent } from './flows/core.js'
 import { login } from './flows/login.js'
 import { mfaMethods } from './flows/mfa-auth.js'
 import { requestPasswordReset, resetPassword } from './flows/password-reset.js'
@@ -94,8 +96,10 @@ export function createAuth(config: AuthConfig): Auth {
       appName: settings.mail.appName,
     }),
     permissionsOf: (roles) => permissionsOf(settings, roles),
+    onEvent: ports.onEvent ?? null,
   }
   const revocationFeed = followRevocations(core)
+  const apiKeyRuntime = new ApiKeyRuntime(core)
   const housekeeping = new Housekeeping({
     store,
     logger,
@@ -124,6 +128,7 @@ export function createAuth(config: AuthConfig): Auth {
     close: async () => {
       revocationFeed.stop()
       housekeeping.stop()
+      await apiKeyRuntime.close()
       await core.outbox.stop()
     },
     register: (input, ctx) => register(core, input, ctx),
@@ -158,7 +163,12 @@ export function createAuth(config: AuthConfig): Auth {
       start: (ms) => housekeeping.start(ms),
       stop: () => housekeeping.stop(),
     },
-    audit: (event) => store.appendAudit({ ...event, id: generateId(random), at: clock.now() }),
+    audit: async (event) => {
+      const record = { ...event, id: generateId(random), at: clock.now() }
+      await store.appendAudit(record)
+      deliverAuditEvent(core, record)
+    },
+    ...adminAuth(core, apiKeyRuntime, () => revocationFeed.ready()),
   }
 }
 

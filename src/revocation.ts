@@ -16,6 +16,8 @@ export class RevocationCache {
   readonly #sessions = new Map<string, number>()
   readonly #jtis = new Map<string, number>()
   readonly #users = new Map<string, { minVersion: number; expiresAt: number }>()
+  /** API keys by SHA-256: a deleted key, or the old hash of a rotated one. */
+  readonly #apiKeys = new Map<string, number>()
   readonly #seen = new Set<number>()
   /** Every seq up to here has been applied (or given up on). */
   #floor = 0
@@ -29,6 +31,8 @@ export class RevocationCache {
       if (r.kind === 'session')
         this.#sessions.set(r.subject, Math.max(r.expiresAt, this.#sessions.get(r.subject) ?? 0))
       else if (r.kind === 'jti') this.#jtis.set(r.subject, r.expiresAt)
+      else if (r.kind === 'api-key')
+        this.#apiKeys.set(r.subject, Math.max(r.expiresAt, this.#apiKeys.get(r.subject) ?? 0))
       else {
         const prev = this.#users.get(r.subject)
         const minVersion = Math.max(r.minVersion ?? 0, prev?.minVersion ?? 0)
@@ -42,6 +46,16 @@ export class RevocationCache {
     if (this.#sessions.has(claims.sid) || this.#jtis.has(claims.jti)) return true
     const user = this.#users.get(claims.sub)
     return user !== undefined && claims.ver < user.minVersion
+  }
+
+  /**
+   * True when an API key looked up earlier must not be used any more: the key (by hash) was deleted or
+   * rotated, or its user's tokens below `version` were revoked (a block or a role change).
+   */
+  isApiKeyRevoked(key: { keyHash: string; userId: string; version: number }): boolean {
+    if (this.#apiKeys.has(key.keyHash)) return true
+    const user = this.#users.get(key.userId)
+    return user !== undefined && key.version < user.minVersion
   }
 
   /** Reads what the feed gained since the last sync and forgets what has expired. */
@@ -74,6 +88,7 @@ export class RevocationCache {
   #prune(now: number): void {
     for (const [k, exp] of this.#sessions) if (exp <= now) this.#sessions.delete(k)
     for (const [k, exp] of this.#jtis) if (exp <= now) this.#jtis.delete(k)
+    for (const [k, exp] of this.#apiKeys) if (exp <= now) this.#apiKeys.delete(k)
     for (const [k, v] of this.#users) if (v.expiresAt <= now) this.#users.delete(k)
   }
 }

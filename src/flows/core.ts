@@ -36,7 +36,12 @@ export interface Core {
   revocationChannel: RevocationChannel | null
   outbox: Outbox
   permissionsOf(roles: readonly string[]): string[]
+  /** The host's `onEvent` hook: handed every audit event once it is committed. */
+  onEvent: AuditHook | null
 }
+
+/** Receives every audit event after it has been committed (to forward it to a SIEM or a webhook). */
+export type AuditHook = (event: AuditEvent) => void | Promise<void>
 
 /** Trims and lower-cases an email: the form used for uniqueness, lookups and counters. */
 export function normalizeEmail(email: string): string {
@@ -79,14 +84,17 @@ export function publicUser(user: UserRecord): PublicUser {
   }
 }
 
-/** Writes an audit event through `store` (pass the flow's transaction). */
-export function audit(
+/**
+ * Writes an audit event through `store` (pass the flow's transaction) and hands it to the `onEvent` hook
+ * once that transaction commits (at once when `store` is not a transaction of `inTransaction`).
+ */
+export async function audit(
   core: Core,
   store: Store,
   ctx: RequestContext | null,
   event: Pick<AuditEvent, 'type' | 'userId'> & Partial<Pick<AuditEvent, 'actorId' | 'meta'>>,
 ): Promise<void> {
-  return store.appendAudit({
+  const record: AuditEvent = {
     id: generateId(core.random),
     type: event.type,
     userId: event.userId,
@@ -95,7 +103,28 @@ export function audit(
     userAgent: ctx?.userAgent ?? null,
     at: core.clock.now(),
     meta: event.meta ?? {},
-  })
+  }
+  await store.appendAudit(record)
+  whenCommitted(store, () => deliverAuditEvent(core, record))
+}
+
+/**
+ * Calls the host's `onEvent` hook with a copy of a committed event. The hook never breaks a flow: a throw or
+ * a rejection is logged (type and id only) and forgotten, and the flow does not wait for it.
+ */
+export function deliverAuditEvent(core: Core, event: AuditEvent): void {
+  if (!core.onEvent) return
+  const failed = (error: unknown) =>
+    core.logger.error('portcullis: onEvent hook failed', {
+      type: event.type,
+      id: event.id,
+      error: String(error),
+    })
+  try {
+    Promise.resolve(core.onEvent(structuredClone(event))).catch(failed)
+  } catch (error) {
+    failed(error)
+  }
 }
 
 /** Builds an absolute link on the app's URL with the token as the `token` query parameter. */
@@ -116,13 +145,35 @@ export interface FlowTx {
   afterCommit(fn: () => void): void
 }
 
+/** The `afterCommit` of each open flow transaction, by its store, so `audit` can defer the `onEvent` hook. */
+const pendingCommits = new WeakMap<Store, (cb: () => void) => void>()
+
+/**
+ * Runs `cb` once the flow transaction that `store` belongs to has committed, or at once when `store` is not
+ * the store of an open `inTransaction` (helpers that receive a bare store use it to wake the mail worker).
+ */
+export function whenCommitted(store: Store, cb: () => void): void {
+  const defer = pendingCommits.get(store)
+  if (defer) defer(cb)
+  else cb()
+}
+
 /**
  * Runs `fn` in one store transaction; callbacks registered with `afterCommit` (cache updates, waking
  * the mail worker) run only if it commits, so a rolled-back flow leaves no trace anywhere.
  */
 export async function inTransaction<T>(core: Core, fn: (tx: FlowTx) => Promise<T>): Promise<T> {
   const after: (() => void)[] = []
-  const result = await core.store.transaction((store) => fn({ store, afterCommit: (cb) => after.push(cb) }))
+  const result = await core.store.transaction(async (store) => {
+    const afterCommit = (cb: () => void) => void after.push(cb)
+    pendingCommits.set(store, afterCommit)
+    try {
+      return await fn({ store, afterCommit })
+    } finally {
+      // A store that joins a host's transaction passes itself: it must not stay marked once `fn` is done.
+      pendingCommits.delete(store)
+    }
+  })
   for (const cb of after) cb()
   return result
 }

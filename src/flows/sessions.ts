@@ -1,6 +1,7 @@
 import type { Principal, PublicUser, RequestContext, SessionView } from '../auth-types.js'
 import { verifyAccessToken } from '../crypto/access-token.js'
 import { AuthError } from '../errors.js'
+import { deviceLabel } from '../policy/device.js'
 import { audit, type Core, type FlowTx, inTransaction, iso, publicUser, requireString } from './core.js'
 import { revokeAllTrustedDevices } from './mfa-devices.js'
 import { principalFromClaims, publishRevocations, type RevocationEntry } from './tokens.js'
@@ -86,7 +87,42 @@ export async function listSessions(core: Core, principal: Principal): Promise<Se
     expiresAt: iso(s.expiresAt),
     ip: s.ip,
     userAgent: s.userAgent,
+    device: deviceLabel(s.userAgent),
   }))
+}
+
+/** Ends every session of the user but the caller's own (`DELETE /sessions`); returns how many ended. */
+export async function revokeOtherSessions(
+  core: Core,
+  principal: Principal,
+  ctx: RequestContext,
+): Promise<{ revoked: number }> {
+  assertSessionPrincipal(principal)
+  return inTransaction(core, async (tx) => {
+    const now = core.clock.now()
+    const revoked = await tx.store.revokeUserSessions(
+      principal.userId,
+      'revoked_by_user',
+      now,
+      principal.sessionId,
+    )
+    await publishRevocations(
+      core,
+      tx,
+      revoked.map((id) => ({ kind: 'session', subject: id })),
+    )
+    await audit(core, tx.store, ctx, {
+      type: 'session.revoke',
+      userId: principal.userId,
+      meta: { others: true, sessionIds: revoked },
+    })
+    return { revoked: revoked.length }
+  })
+}
+
+/** Session management needs a session: an API key is never a credential for it (UNAUTHENTICATED). */
+export function assertSessionPrincipal(principal: Principal): void {
+  if (principal.via !== 'access-token') throw new AuthError('UNAUTHENTICATED')
 }
 
 /** Revokes one of the user's sessions; another user's (or an unknown) id is NOT_FOUND. */

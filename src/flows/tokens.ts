@@ -3,8 +3,9 @@ import { signAccessToken } from '../crypto/access-token.js'
 import { generateId, generateToken, hashToken } from '../crypto/tokens.js'
 import { initialRefreshExpiry } from '../policy/refresh.js'
 import type { Store } from '../ports.js'
-import type { SessionRecord, UserRecord } from '../types.js'
+import type { RevocationKind, SessionRecord, UserRecord } from '../types.js'
 import { type Core, type FlowTx, publicUser } from './core.js'
+import { noticeNewDevice } from './devices.js'
 
 /** Signs an access token for a session of `user`. */
 export async function issueAccessToken(
@@ -93,12 +94,16 @@ export async function startSession(
     successorId: null,
     successorSealed: null,
   })
+  await noticeNewDevice(core, tx, user, ctx)
   return bundleTokens(core, user, session, { token: refreshToken, expiresAt: tokenExpiresAt })
 }
 
-/** One revocation to publish: a session, one access token, or every token of a user below a version. */
+/**
+ * One revocation to publish: a session, one access token, every token of a user below a version, or one
+ * API key by its SHA-256.
+ */
 export interface RevocationEntry {
-  kind: 'session' | 'jti' | 'user'
+  kind: RevocationKind
   subject: string
   minVersion?: number
 }

@@ -670,6 +670,7 @@ export const scenarios: Scenario[] = [
       expect(Object.keys(current).sort()).toEqual([
         'createdAt',
         'current',
+        'device',
         'expiresAt',
         'id',
         'ip',
