@@ -6,7 +6,11 @@ const usage = `usage: portcullis <command>
 
 commands:
   keys                   print a fresh key ring for AUTH_KEYS (an Ed25519 signing key and a 256-bit secret)
-  migrate [--sqlite P]   create or upgrade the tables (DATABASE_URL, or the SQLite file P; default ./.data/auth.db)
+  migrate [up|down|status] [--sqlite P]
+      up (default)  apply every pending migration
+      down          revert the newest applied migration (one step; its tables and their data go)
+      status        list every migration as applied or pending
+      on DATABASE_URL (postgres://… or mysql://…), or the SQLite file P (default ./.data/auth.db)
 `
 
 async function main(argv: string[]): Promise<number> {
@@ -16,15 +20,8 @@ async function main(argv: string[]): Promise<number> {
     return 0
   }
   if (command === 'migrate') {
-    const { storeFromEnvironment } = await import('./cli-store.js')
-    const store = await storeFromEnvironment(rest)
-    try {
-      await store.migrate?.()
-      process.stdout.write('portcullis: migrations are up to date\n')
-    } finally {
-      await store.close?.()
-    }
-    return 0
+    const { migrateCommand } = await import('./cli-migrate.js')
+    return migrateCommand(rest, (line) => process.stdout.write(`portcullis: ${line}\n`))
   }
   process.stderr.write(usage)
   return command === undefined || command === '--help' ? 0 : 2

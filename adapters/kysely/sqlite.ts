@@ -65,11 +65,19 @@ async function openFile(path: string): Promise<SqliteDatabaseLike> {
  * installed, and `close()` closes it; a database object is used as is and stays the caller's to close.
  */
 export function sqliteStore(database: string | SqliteDatabaseLike): Store {
+  const db = sqliteKysely(database)
+  const store = kyselyStore(db, { dialect: 'sqlite' })
+  if (typeof database !== 'string') return store
+  return { ...store, close: () => db.destroy() }
+}
+
+/**
+ * A Kysely instance on SQLite: a path opens (and creates) the file on first use, and `destroy()` closes it; a
+ * database object is used as given. Used by `sqliteStore` and the CLI.
+ */
+export function sqliteKysely(database: string | SqliteDatabaseLike): Kysely<unknown> {
   const opened = typeof database === 'string'
-  const db = new Kysely<unknown>({
+  return new Kysely<unknown>({
     dialect: new SqliteDialect({ database: opened ? () => openFile(database) : database }),
   })
-  const store = kyselyStore(db, { dialect: 'sqlite' })
-  if (!opened) return store
-  return { ...store, close: () => db.destroy() }
 }
