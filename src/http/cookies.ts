@@ -9,6 +9,9 @@ export interface CookieNames {
   csrf: string
   /** Path of the refresh cookie: `<mount>/token/refresh`. */
   refreshPath: string
+  /** The trusted-device cookie (MFA), on `<mount>/login` so only the login routes see it. */
+  device: string
+  devicePath: string
 }
 
 /** True unless the host turned `Secure` cookies off (local development over plain HTTP). */
@@ -30,6 +33,8 @@ export function cookieNames(settings: AuthSettings): CookieNames {
     refresh: `${sec}${p}refresh`,
     csrf: `${host}${p}csrf`,
     refreshPath: `${settings.http.mountPath}/token/refresh`,
+    device: `${sec}${p}device`,
+    devicePath: `${settings.http.mountPath}/login`,
   }
 }
 
@@ -67,6 +72,11 @@ export function cookieWriter(settings: AuthSettings) {
           ...(tokens.rememberMe ? { maxAge: refreshSeconds } : {}),
         }),
       ]
+    },
+    /** The trusted-device cookie: HttpOnly, sent only to the login routes, lives as long as the device. */
+    device(token: string, expiresAt: number, now: number): string {
+      const maxAge = Math.max(0, Math.floor((expiresAt - now) / 1000))
+      return stringifySetCookie(names.device, token, { ...base, path: names.devicePath, maxAge })
     },
     /** The csrf cookie: readable by script (double submit), lives for the browser session. */
     csrf(token: string): string {

@@ -4,6 +4,7 @@ import { oauthErrorFormatter, tokenEndpoint, tokenRequestSchema } from './oauth-
 import type { RouteRateLimit } from './rate-limits.js'
 import { route, type Route } from './route-def.js'
 import { accountRoutes } from './routes-account.js'
+import { mfaRoutes } from './routes-mfa.js'
 import { loggedOutReply, loginReply, tokensReply, toJson } from './token-reply.js'
 
 // Length caps bound the work an attacker can cause (hashing, lookups, log lines). The password cap is not the
@@ -70,7 +71,11 @@ export const routes: Route[] = [
     auth: 'public',
     schema: z.object({ email, password, rememberMe: z.boolean().optional() }),
     rateLimits: loginLimits,
-    handler: async (c) => loginReply(c, await c.auth.login(c.body, c.context)),
+    handler: async (c) => {
+      // The MFA trusted-device cookie is read only in cookie transport, like every other cookie.
+      const trustedDeviceToken = c.transport === 'cookie' ? c.req.cookies[c.cookies.names.device] : undefined
+      return loginReply(c, await c.auth.login({ ...c.body, trustedDeviceToken }, c.context))
+    },
   }),
   route({
     method: 'POST',
@@ -175,4 +180,5 @@ export const routes: Route[] = [
     },
   }),
   ...accountRoutes,
+  ...mfaRoutes,
 ]

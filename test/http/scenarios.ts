@@ -3,6 +3,7 @@ import { expect } from 'vitest'
 import { serializeKeyRing } from '../../src/crypto/key-ring.js'
 import type { ScenarioConfig, TestApp } from './harness.js'
 import { accountScenarios, throttleScenarios } from './scenarios-account.js'
+import { mfaScenarios } from './scenarios-mfa.js'
 import {
   Browser,
   client,
@@ -1155,5 +1156,6 @@ export const scenarios: Scenario[] = [
     },
   },
   ...accountScenarios,
+  ...mfaScenarios,
   ...throttleScenarios,
 ]

@@ -19,6 +19,8 @@ describe('cookie names and paths', () => {
       refresh: '__Secure-pc_refresh',
       csrf: '__Host-pc_csrf',
       refreshPath: '/auth/token/refresh',
+      device: '__Secure-pc_device',
+      devicePath: '/auth/login',
     })
     const root = cookieNames(settings({ http: { mountPath: '', cookies: { prefix: 'x_', secure: false } } }))
     expect(root).toEqual({
@@ -26,6 +28,8 @@ describe('cookie names and paths', () => {
       refresh: 'x_refresh',
       csrf: 'x_csrf',
       refreshPath: '/token/refresh',
+      device: 'x_device',
+      devicePath: '/login',
     })
   })
 })
