@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises'
-import type { AuthConfig, Mailer, Store } from '../../src/index.js'
+import type { AuthConfig, Mailer, RateStore, Store } from '../../src/index.js'
+import type { RevocationChannel } from '../../src/ports.js'
 import type { DemoEnv } from './env.js'
 import { DemoEnvError } from './env.js'
 
@@ -29,7 +30,7 @@ export function demoSettings(env: DemoEnv, keys: string | undefined): JsonObject
 export async function demoAuthConfig(
   env: DemoEnv,
   keys: string | undefined,
-  ports: { store: Store; mailer?: Mailer },
+  ports: { store: Store; mailer?: Mailer; rateStore?: RateStore; revocationChannel?: RevocationChannel },
 ): Promise<AuthConfig> {
   const base = demoSettings(env, keys)
   const merged = env.configPath === undefined ? base : deepMerge(base, await readConfigFile(env.configPath))

@@ -10,6 +10,8 @@ export interface DemoEnv {
   dataDir: string
   databaseUrl: string | undefined
   redisUrl: string | undefined
+  /** Put before every Redis key and the revocation channel (`REDIS_KEY_PREFIX`, default `portcullis:`). */
+  redisKeyPrefix: string
   trustProxy: number
   /** Allowed origins: the demo's own, then `CORS_ORIGINS`. */
   corsOrigins: string[]
@@ -40,6 +42,7 @@ export function readDemoEnv(env: Env = process.env): DemoEnv {
     dataDir: resolve(nonEmpty(env.DEMO_DATA_DIR) ?? './.data'),
     databaseUrl: nonEmpty(env.DATABASE_URL),
     redisUrl: nonEmpty(env.REDIS_URL),
+    redisKeyPrefix: nonEmpty(env.REDIS_KEY_PREFIX) ?? 'portcullis:',
     trustProxy: readHops(env.TRUST_PROXY),
     corsOrigins: [...new Set([...ownOrigins, ...extraOrigins])],
     configPath: nonEmpty(env.PORTCULLIS_CONFIG),

@@ -8,22 +8,23 @@ import { demoApp } from './app.js'
 import { demoAuthConfig, undeliveredMailer } from './auth-config.js'
 import { loadOrCreateDevKeys } from './dev-keys.js'
 import { DemoEnvError, readDemoEnv } from './env.js'
+import { type DemoRedis, openDemoRedis } from './redis.js'
 import { openDemoStore } from './store.js'
 
 const log = (line: string) => process.stdout.write(`demo: ${line}\n`)
 
 async function main(): Promise<void> {
   const env = readDemoEnv()
-  if (env.redisUrl !== undefined)
-    log('REDIS_URL is set, but Redis support arrives in a later release; continuing on the SQL store alone')
   const { store, describe } = openDemoStore(env.databaseUrl, env.dataDir)
+  const redis = env.redisUrl === undefined ? undefined : await openDemoRedis(env.redisUrl, env.redisKeyPrefix)
   // Without AUTH_KEYS, development shares one ring on disk; production must be given one (createAuth says so).
   const keys = env.authKeys ?? (env.production ? undefined : await loadOrCreateDevKeys(env.dataDir))
   const mailer = env.production ? { mailer: undeliveredMailer() } : {}
-  const auth = createAuth(await demoAuthConfig(env, keys, { store, ...mailer }))
+  const counters = redis ? { rateStore: redis.rateStore, revocationChannel: redis.revocationChannel } : {}
+  const auth = createAuth(await demoAuthConfig(env, keys, { store, ...mailer, ...counters }))
   await auth.migrate()
   log(
-    `store: ${describe}${env.authKeys === undefined && keys !== undefined ? `; keys: ${env.dataDir}/keys` : ''}`,
+    `store: ${describe}${redis ? `; counters and revocations: ${redis.describe}` : ''}${env.authKeys === undefined && keys !== undefined ? `; keys: ${env.dataDir}/keys` : ''}`,
   )
 
   if (env.admin !== undefined) {
@@ -39,11 +40,11 @@ async function main(): Promise<void> {
     once(server, 'error').then(([error]) => Promise.reject(error)),
   ])
   log(`listening on ${env.appUrl}${development ? ` (mails: ${env.appUrl}/dev/mail?to=…)` : ''}`)
-  stopOnSignals(server, auth, store)
+  stopOnSignals(server, auth, store, redis)
 }
 
-/** SIGINT/SIGTERM: stop accepting requests, stop the outbox and revocation polling, close the database. */
-function stopOnSignals(server: Server, auth: Auth, store: Store): void {
+/** SIGINT/SIGTERM: stop accepting requests, stop the outbox and revocation polling, close the database and Redis. */
+function stopOnSignals(server: Server, auth: Auth, store: Store, redis: DemoRedis | undefined): void {
   let stopping = false
   const stop = async (signal: string) => {
     // npm, tsx and node share the terminal's process group, and tsx relays signals too: expect repeats.
@@ -58,6 +59,7 @@ function stopOnSignals(server: Server, auth: Auth, store: Store): void {
     clearTimeout(cut)
     await auth.close()
     await store.close?.()
+    await redis?.close()
     // Let the process end by itself rather than process.exit(): the SQLite driver finishes closing (and
     // checkpoints its WAL) after close() resolves. The unref'd timer only fires if something still holds on.
     setTimeout(() => process.exit(0), 2000).unref()

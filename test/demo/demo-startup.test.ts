@@ -32,14 +32,24 @@ describe('demo start-up', () => {
     expect(result.stderr).toContain('lockout.threshold')
   })
 
-  it('says that Postgres arrives later and exits 1', async () => {
-    const result = await runToExit({
-      PORT: String(await freePort()),
-      DEMO_DATA_DIR: dataDir,
-      DATABASE_URL: 'postgres://demo@localhost/demo',
-    })
-    expect(result.code).toBe(1)
-    expect(result.stderr).toMatch(/later release/)
+  it('exits 1 with the reason when the Postgres of DATABASE_URL or the Redis of REDIS_URL does not answer', async () => {
+    const closed = await freePort()
+    const [postgres, redis] = await Promise.all([
+      runToExit({
+        PORT: String(await freePort()),
+        DEMO_DATA_DIR: dataDir,
+        DATABASE_URL: `postgres://demo@127.0.0.1:${closed}/demo`,
+      }),
+      runToExit({
+        PORT: String(await freePort()),
+        DEMO_DATA_DIR: dataDir,
+        REDIS_URL: `redis://127.0.0.1:${closed}`,
+      }),
+    ])
+    expect(postgres.code).toBe(1)
+    expect(postgres.stderr).toContain(`ECONNREFUSED 127.0.0.1:${closed}`)
+    expect(redis.code).toBe(1)
+    expect(redis.stderr).toContain(`REDIS_URL: cannot connect (connect ECONNREFUSED 127.0.0.1:${closed})`)
   })
 
   it('requires AUTH_KEYS in production', async () => {
