@@ -18,6 +18,7 @@ export const accountPages: Record<string, PageSpec> = {
       <li><a href="/sessions">Sessions</a>: where you are signed in; sign other browsers out</li>
       <li><a href="/change-password">Change password</a>: every other session is signed out</li>
       <li><a href="/change-email">Change email</a>: takes effect once you open the link sent to the new address</li>
+      <li><a href="/mfa">Two-factor sign-in</a>: an authenticator app, backup codes, trusted browsers</li>
     </ul>`,
   },
   '/change-password': {

@@ -1,6 +1,7 @@
 import { type Response, Router } from 'express'
 import { type PageSpec, renderPage } from './layout.js'
 import { accountPages } from './pages-account.js'
+import { mfaPages } from './pages-mfa.js'
 
 const passwordRules = '<ul class="rules" data-policy-for="password"></ul>'
 
@@ -16,6 +17,7 @@ export const pages: Record<string, PageSpec> = {
       <li><a href="/login">Log in</a></li>
       <li><a href="/me">Who am I</a> and <a href="/sessions">my sessions</a></li>
       <li><a href="/security">Security</a>: change your password or email address</li>
+      <li><a href="/mfa">Two-factor sign-in</a> with an authenticator app</li>
       <li><a href="/forgot-password">Forgot my password</a></li>
     </ul>
     <p class="dev-only">Development: mails are not sent; read them at <code>/dev/mail?to=you@example.com</code>.</p>`,
@@ -56,6 +58,12 @@ export const pages: Record<string, PageSpec> = {
       <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
       <label class="inline"><input name="rememberMe" type="checkbox" checked> Keep me signed in</label>
       <button type="submit">Log in</button>
+    </form>
+    <form id="mfa-form" class="card" hidden>
+      <p>Enter the code from your authenticator app, or one of your backup codes.</p>
+      <label>Code <input name="code" autocomplete="one-time-code" maxlength="32" required></label>
+      <label class="inline"><input name="trustDevice" type="checkbox"> Trust this browser for 30 days</label>
+      <button type="submit">Verify</button>
     </form>
     <p><a href="/forgot-password">Forgot your password?</a></p>`,
   },
@@ -98,6 +106,7 @@ export const pages: Record<string, PageSpec> = {
     <p id="done" hidden>Your password is changed and every session was signed out. <a href="/login">Log in</a>.</p>`,
   },
   ...accountPages,
+  ...mfaPages,
 }
 
 /**

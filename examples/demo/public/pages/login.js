@@ -4,6 +4,8 @@ import { afterLoginPath, bindForm, countdown, showFailure, showMessage } from '.
 
 const RESEND_COOLDOWN_SECONDS = 60
 const form = document.getElementById('form')
+const mfaForm = document.getElementById('mfa-form')
+let mfaToken = ''
 const banner = document.getElementById('unverified')
 const resend = document.getElementById('resend')
 let unverifiedEmail = ''
@@ -14,7 +16,11 @@ bindForm(form, {
   submit: ({ email, password, rememberMe }) => api('POST', '/login', { email, password, rememberMe }),
   onSuccess: (result) => {
     if (result.data.mfaRequired) {
-      showMessage('This account signs in with a second factor, which these demo pages do not offer yet.')
+      // The second step: the challenge token lives a few minutes and is spent by the first right code.
+      mfaToken = result.data.mfaToken
+      form.hidden = true
+      mfaForm.hidden = false
+      mfaForm.elements.namedItem('code').focus()
       return
     }
     window.location.assign(afterLoginPath())
@@ -22,6 +28,16 @@ bindForm(form, {
   onFailure: (result, { email }) => {
     banner.hidden = result.error?.code !== 'EMAIL_NOT_VERIFIED'
     if (!banner.hidden) unverifiedEmail = email
+    return false
+  },
+})
+
+bindForm(mfaForm, {
+  submit: ({ code, trustDevice }) => api('POST', '/login/mfa', { mfaToken, code: code.trim(), trustDevice }),
+  onSuccess: () => window.location.assign(afterLoginPath()),
+  onFailure: () => {
+    // A wrong code keeps the challenge: clear the field for the next try and show the message.
+    mfaForm.elements.namedItem('code').value = ''
     return false
   },
 })
