@@ -7,7 +7,7 @@ import type { StoreContext } from './context.js'
  */
 export function purgeOps({ db }: StoreContext): Pick<Store, 'purgeExpired'> {
   return {
-    async purgeExpired({ now, auditBefore, sealedBefore }) {
+    async purgeExpired({ now, auditBefore, sealedBefore, mailBefore }) {
       const count = (result: { numDeletedRows?: bigint; numUpdatedRows?: bigint }) =>
         Number(result.numDeletedRows ?? result.numUpdatedRows ?? 0n)
       // Tokens before their sessions, so the counts are not hidden by the foreign key's cascade.
@@ -46,6 +46,16 @@ export function purgeOps({ db }: StoreContext): Pick<Store, 'purgeExpired'> {
         lockouts: count(await expired('pc_lockouts')),
         trustedDevices: count(await expired('pc_trusted_devices')),
         audit: count(await db.deleteFrom('pc_audit_events').where('at', '<', auditBefore).executeTakeFirst()),
+        mails:
+          mailBefore === undefined
+            ? 0
+            : count(
+                await db
+                  .deleteFrom('pc_outbox')
+                  .where('status', 'in', ['sent', 'dead'])
+                  .where('created_at', '<', mailBefore)
+                  .executeTakeFirst(),
+              ),
       }
     },
   }

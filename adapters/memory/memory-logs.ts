@@ -122,7 +122,7 @@ export function logOps(holder: StateHolder): LogOps {
       s().lockouts.delete(key)
     },
 
-    async purgeExpired({ now, auditBefore, sealedBefore }) {
+    async purgeExpired({ now, auditBefore, sealedBefore, mailBefore }) {
       const state = s()
       const sessions = deleteWhere(state.sessions, (x) => x.expiresAt <= now)
       const refreshTokens = deleteWhere(state.refreshTokens, (t) => {
@@ -149,6 +149,10 @@ export function logOps(holder: StateHolder): LogOps {
         lockouts: deleteWhere(state.lockouts, (r) => r.expiresAt <= now),
         trustedDevices: deleteWhere(state.trustedDevices, (d) => d.expiresAt <= now),
         audit: state.audit.length - auditKept.length,
+        mails:
+          mailBefore === undefined
+            ? 0
+            : deleteWhere(state.outbox, (m) => m.status !== 'pending' && m.createdAt < mailBefore),
       }
       state.audit = auditKept
       state.revocations = revocationsKept

@@ -12,6 +12,7 @@ export class Housekeeping {
       now: () => number
       auditRetentionMs: number
       sealedRetentionMs: number
+      mailRetentionMs: number
     },
   ) {}
 
@@ -46,6 +47,7 @@ export class Housekeeping {
       now,
       auditBefore: now - this.deps.auditRetentionMs,
       sealedBefore: now - this.deps.sealedRetentionMs,
+      mailBefore: now - this.deps.mailRetentionMs,
     })
     this.deps.logger.info('housekeeping done', counts)
     return counts

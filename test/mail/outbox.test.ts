@@ -114,3 +114,21 @@ describe('consoleMailer', () => {
     expect(written[1]).toContain('SECRET')
   })
 })
+
+describe('template overrides', () => {
+  it('uses the host renderer for the kinds it words and the built-in one for the rest', async () => {
+    const t = makeAuth({
+      renderMail: (intent) =>
+        intent.kind === 'verify-email'
+          ? { subject: 'Welcome aboard', text: `Click ${intent.url}`, html: `<a href="${intent.url}">go</a>` }
+          : undefined,
+    })
+    await t.auth.register({ email: 'ada@example.com', password: 'Correct-Horse-9' }, ctx)
+    await t.auth.requestPasswordReset('ada@example.com', ctx)
+    await t.auth.outbox.runOnce()
+    const [verify, reset] = t.mailer.to('ada@example.com')
+    expect(verify?.subject).toBe('Welcome aboard')
+    expect(verify?.text).toMatch(/^Click http:\/\/localhost:3000\/verify-email\?token=/)
+    expect(reset?.subject).toBe('Reset your portcullis password')
+  })
+})
