@@ -13,13 +13,14 @@ import { startSession } from './tokens.js'
 const methods = ['totp', 'backup_code']
 
 /**
- * Answers a right password of an MFA account with a challenge: a one-time `mfa-pending` token
- * (`mfa.pendingTokenTtlSeconds`, single use) bound to this login attempt, carrying its `rememberMe`.
+ * Answers a right first factor of an MFA account with a challenge: a one-time `mfa-pending` token
+ * (`mfa.pendingTokenTtlSeconds`, single use) bound to this login attempt, carrying its `rememberMe` and the
+ * methods proven so far (`amr`, default `['pwd']`; a provider sign-in passes its own).
  */
 export async function startMfaChallenge(
   core: Core,
   user: UserRecord,
-  options: { rememberMe: boolean },
+  options: { rememberMe: boolean; amr?: string[] },
   _ctx: RequestContext,
 ): Promise<LoginResult> {
   const { token } = await inTransaction(core, (tx) =>
@@ -27,7 +28,7 @@ export async function startMfaChallenge(
       kind: 'mfa-pending',
       userId: user.id,
       ttlSeconds: core.settings.mfa.pendingTokenTtlSeconds,
-      data: { rememberMe: options.rememberMe },
+      data: { rememberMe: options.rememberMe, amr: options.amr ?? ['pwd'] },
     }),
   )
   return { type: 'mfa', mfaToken: token, methods: [...methods] }
@@ -56,7 +57,7 @@ async function pendingChallenge(core: Core, mfaToken: string): Promise<OneTimeTo
 /**
  * The second login step. Order: token → factor lock (423) → code. The code is spent, the token consumed
  * and the session started in one transaction, so a typo leaves the challenge usable until it expires and
- * of parallel completions exactly one succeeds. amr is `['pwd', 'otp']`.
+ * of parallel completions exactly one succeeds. amr is the first factor's plus `otp`.
  */
 export async function completeMfaLogin(
   core: Core,
@@ -74,12 +75,17 @@ export async function completeMfaLogin(
   if (!user?.mfaEnabled) throw new AuthError('MFA_INVALID')
   if (user.status !== 'active') throw new AuthError('ACCOUNT_DISABLED')
   const rememberMe = pending.data?.rememberMe !== false
+  const first = pending.data?.amr
+  const amr = [
+    ...(Array.isArray(first) && first.every((m) => typeof m === 'string') ? first : ['pwd']),
+    'otp',
+  ]
   return withSecondFactor(core, user, proof, ctx, async (tx) => {
     // Single use: of completions racing with two valid codes, the token's consume picks one; the loser's
     // spent code is rolled back with its transaction.
     if (!(await tx.store.consumeOneTimeToken(hashToken(mfaToken), 'mfa-pending', core.clock.now())))
       throw new AuthError('MFA_INVALID')
-    const tokens = await startSession(core, tx.store, user, { rememberMe, amr: ['pwd', 'otp'] }, ctx)
+    const tokens = await startSession(core, tx.store, user, { rememberMe, amr }, ctx)
     await audit(core, tx.store, ctx, {
       type: 'login.success',
       userId: user.id,
