@@ -13,6 +13,7 @@ import {
   type RequestParts,
   readRequestBody,
   roleRequirement,
+  scopeRequirement,
   serializeBody,
   toAuthRequest,
 } from '../../src/http/index.js'
@@ -40,6 +41,8 @@ export interface ExpressAuth {
   requirePermission(
     permission: PermissionRequirement,
   ): (req: Request, res: Response, next: NextFunction) => void
+  /** As `requireAuth`, and 403 when the request's API key lacks `scope` (a signed-in user is not narrowed). */
+  requireScope(scope: string): (req: Request, res: Response, next: NextFunction) => void
   /** Sets the security headers on the host's own pages; the nonce is on `res.locals.cspNonce`. */
   securityHeaders(): (req: Request, res: Response, next: NextFunction) => void
   /** The whole-API IP throttle (`rateLimits.global`): `app.use(throttle())` before your routes. */
@@ -115,6 +118,7 @@ export function expressAuth(auth: Auth): ExpressAuth {
     requireAuth: () => guardFor({}, 'requireAuth'),
     requireRole: (...roles) => guardFor(roleRequirement(roles), 'requireRole'),
     requirePermission: (permission) => guardFor(permissionRequirement(permission), 'requirePermission'),
+    requireScope: (scope) => guardFor(scopeRequirement(scope), 'requireScope'),
     throttle: () =>
       async function throttle(req: Request, res: Response, next: NextFunction) {
         try {

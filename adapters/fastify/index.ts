@@ -21,6 +21,7 @@ import {
   readBodyStream,
   readRequestBody,
   roleRequirement,
+  scopeRequirement,
   serializeBody,
   toAuthRequest,
 } from '../../src/http/index.js'
@@ -33,6 +34,8 @@ declare module 'fastify' {
     requireRole(...roles: string[]): onRequestHookHandler
     /** An onRequest hook: as `requireAuth`, and 403 unless the user's permissions satisfy the requirement. */
     requirePermission(permission: PermissionRequirement): onRequestHookHandler
+    /** An onRequest hook: as `requireAuth`, and 403 when the request's API key lacks `scope`. */
+    requireScope(scope: string): onRequestHookHandler
     /** An onRequest hook: the whole-API IP throttle (`rateLimits.global`), e.g. `app.addHook('onRequest', app.throttle())`. */
     throttle(): onRequestHookHandler
   }
@@ -138,6 +141,7 @@ export function fastifyAuth(auth: Auth): FastifyPluginAsync<FastifyAuthOptions> 
     app.decorate('requireAuth', () => guardHook({}))
     app.decorate('requireRole', (...roles: string[]) => guardHook(roleRequirement(roles)))
     app.decorate('requirePermission', (p: PermissionRequirement) => guardHook(permissionRequirement(p)))
+    app.decorate('requireScope', (scope: string) => guardHook(scopeRequirement(scope)))
     // fastify-plugin shares the decorators with the host but drops `prefix`, so the routes get their own
     // encapsulated child (which also keeps our body parser away from the host's routes).
     await app.register(routes, { prefix: options.prefix ?? '' })

@@ -14,6 +14,7 @@ import {
   type RequestParts,
   readRequestBody,
   roleRequirement,
+  scopeRequirement,
   serializeBody,
   toAuthRequest,
 } from '../../src/http/index.js'
@@ -38,6 +39,8 @@ export interface HonoAuth {
   requireAuth(): MiddlewareHandler<AuthEnv>
   requireRole(...roles: string[]): MiddlewareHandler<AuthEnv>
   requirePermission(permission: PermissionRequirement): MiddlewareHandler<AuthEnv>
+  /** As `requireAuth`, and 403 when the request's API key lacks `scope` (a signed-in user is not narrowed). */
+  requireScope(scope: string): MiddlewareHandler<AuthEnv>
   /** The whole-API IP throttle (`rateLimits.global`): `app.use(throttle())` before your routes. */
   throttle(): MiddlewareHandler
 }
@@ -103,5 +106,6 @@ export function honoAuth(auth: Auth, options: HonoAuthOptions = {}): HonoAuth {
     requireAuth: () => guardFor({}),
     requireRole: (...roles) => guardFor(roleRequirement(roles)),
     requirePermission: (permission) => guardFor(permissionRequirement(permission)),
+    requireScope: (scope) => guardFor(scopeRequirement(scope)),
   }
 }

@@ -1,4 +1,5 @@
 import type { Auth, Principal } from '../auth-types.js'
+import { clientIpResolver } from './client-ip.js'
 import { cookieNames } from './cookies.js'
 import { originPolicy } from './cors.js'
 import { checkCsrf, checkOrigin } from './csrf.js'
@@ -7,14 +8,15 @@ import {
   authenticateRequest,
   checkPermissions,
   checkRoles,
+  checkScope,
   chooseTransport,
   type PermissionRequirement,
   type RoleRequirement,
 } from './principal.js'
 import type { AuthRequest, AuthResponse } from './types.js'
 
-/** What a guard demands beyond a valid access token. */
-export type GuardRequirement = { roles?: RoleRequirement; permission?: PermissionRequirement }
+/** What a guard demands beyond a valid access token or API key. */
+export type GuardRequirement = { roles?: RoleRequirement; permission?: PermissionRequirement; scope?: string }
 
 /** A guard's verdict: the principal, or the error response to send instead of running the host's route. */
 export type GuardResult = { ok: true; principal: Principal } | { ok: false; response: AuthResponse }
@@ -29,16 +31,20 @@ export function createGuard(auth: Auth) {
   const origins = originPolicy(auth.settings)
   const names = cookieNames(auth.settings)
   const errorResponse = createErrorResponder(auth)
+  const ips = clientIpResolver(http.trustProxy)
 
   return async function guard(req: AuthRequest, requirement: GuardRequirement = {}): Promise<GuardResult> {
     try {
       checkOrigin(req, origins)
       const transport = chooseTransport(req, http.transports, names.csrf)
       checkCsrf(auth, req, transport, names.csrf)
-      const principal = await authenticateRequest(auth, req, transport, names.access)
+      // The host's own routes accept an `X-API-Key` as well (http-contract.md, Pinned behaviours: API keys).
+      const ip = ips.clientIp(req.remoteAddress, req.headers['x-forwarded-for'])
+      const principal = await authenticateRequest(auth, req, transport, names.access, { apiKey: true, ip })
       const refused =
         (requirement.roles !== undefined ? checkRoles(principal, requirement.roles) : null) ??
-        (requirement.permission !== undefined ? checkPermissions(principal, requirement.permission) : null)
+        (requirement.permission !== undefined ? checkPermissions(principal, requirement.permission) : null) ??
+        (requirement.scope !== undefined ? checkScope(principal, requirement.scope) : null)
       if (refused !== null) throw refused
       return { ok: true, principal }
     } catch (thrown) {
@@ -52,6 +58,13 @@ export function roleRequirement(roles: readonly string[]): GuardRequirement {
   if (roles.length === 0 || roles.some((r) => typeof r !== 'string' || r === ''))
     throw new TypeError('requireRole needs at least one role name')
   return { roles }
+}
+
+/** Validates a scope requirement at construction (`requireScope('reports:read')`). */
+export function scopeRequirement(scope: string): GuardRequirement {
+  if (typeof scope !== 'string' || !/^[a-z][a-z0-9_.:-]{0,63}$/.test(scope))
+    throw new TypeError('requireScope needs a scope name such as reports:read')
+  return { scope }
 }
 
 /** Validates a permission requirement at construction. */

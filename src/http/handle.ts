@@ -66,7 +66,9 @@ export function createHandler(auth: Auth, options: HandlerOptions = {}): AuthHan
     if (!parsed.ok) throw parsed.error
     const body = route.schema === undefined ? {} : validate(route.schema, parsed.value)
     const principal: Principal | null =
-      route.auth === 'user' ? await authenticateRequest(auth, req, transport, cookies.names.access) : null
+      route.auth === 'user'
+        ? await authenticateRequest(auth, req, transport, cookies.names.access, { apiKey: route.apiKey, ip })
+        : null
     const context = {
       ip,
       userAgent: userAgentOf(req.headers['user-agent']),

@@ -1,5 +1,6 @@
 import type { Auth, Principal } from '../auth-types.js'
 import { AuthError } from '../errors.js'
+import { hasScope } from '../policy/rbac.js'
 import type { AuthRequest, Transport } from './types.js'
 
 /**
@@ -55,15 +56,26 @@ export function isCredentialError(error: AuthError): boolean {
   return credentialErrors.has(error)
 }
 
-/** Resolves the principal of a request, or throws UNAUTHENTICATED / TOKEN_EXPIRED / ACCOUNT_DISABLED. */
+/**
+ * Resolves the principal of a request, or throws UNAUTHENTICATED / TOKEN_EXPIRED / ACCOUNT_DISABLED. Where
+ * `apiKey` allows it, an `X-API-Key` header authenticates instead of the access token (FORBIDDEN outside the
+ * key's `allowedIps`); elsewhere the header is ignored, so a key alone is UNAUTHENTICATED there. A key is only
+ * ever read from that header, never from the query string or a cookie.
+ */
 export async function authenticateRequest(
   auth: Auth,
   req: AuthRequest,
   transport: Transport,
   accessCookieName: string,
+  options: { apiKey?: boolean; ip?: string | null } = {},
 ): Promise<Principal> {
-  const token = accessTokenOf(req, transport, accessCookieName)
+  const apiKey = options.apiKey ? req.headers['x-api-key'] : undefined
+  const token = apiKey === undefined ? accessTokenOf(req, transport, accessCookieName) : null
   try {
+    if (apiKey !== undefined) {
+      if (apiKey.length > 256) throw new AuthError('UNAUTHENTICATED')
+      return await auth.authenticateApiKey(apiKey.trim(), { ip: options.ip ?? null })
+    }
     // A length cap before any parsing: a JWT of ours is well under 4 KiB.
     if (token === null || token.length > 8192) throw new AuthError('UNAUTHENTICATED')
     return await auth.authenticate(token)
@@ -81,6 +93,16 @@ export type PermissionRequirement = string | { anyOf: readonly string[] } | { al
 /** FORBIDDEN unless the principal holds at least one of `roles`. */
 export function checkRoles(principal: Principal, roles: RoleRequirement): AuthError | null {
   return roles.some((r) => principal.roles.includes(r)) ? null : new AuthError('FORBIDDEN')
+}
+
+/**
+ * FORBIDDEN when the request authenticated with an API key that lacks `scope`. A signed-in user (access token) is
+ * not narrowed by scopes: they restrict what a key may do on its user's behalf.
+ */
+export function checkScope(principal: Principal, scope: string): AuthError | null {
+  return hasScope(principal.apiKey?.scopes ?? null, scope)
+    ? null
+    : new AuthError('FORBIDDEN', 'The API key lacks the scope this route needs.')
 }
 
 /** FORBIDDEN unless the principal's permissions satisfy the requirement (`*` grants every permission). */

@@ -18,6 +18,8 @@ export interface RouteDef<S extends z.ZodType, A extends RouteAccess> {
   /** Validates the body (form bodies arrive as a record of strings). */
   schema?: S
   auth: A
+  /** "API key allowed": an `X-API-Key` header authenticates this `user` route too. */
+  apiKey?: boolean
   rateLimits?: readonly RouteRateLimit[]
   /** The body field that holds the email the (IP, email) limits key on; default `email`. */
   emailField?: string
@@ -36,6 +38,7 @@ export interface Route {
   body: BodyKind
   schema: z.ZodType | undefined
   auth: RouteAccess
+  apiKey: boolean
   rateLimits: readonly RouteRateLimit[]
   emailField: string
   surface: 'default' | 'refresh' | 'authenticated'
@@ -55,6 +58,7 @@ export function route<
     body: def.body ?? (def.schema === undefined ? 'none' : 'json'),
     schema: def.schema,
     auth: def.auth,
+    apiKey: def.apiKey ?? false,
     rateLimits: def.rateLimits ?? [],
     emailField: def.emailField ?? 'email',
     surface: def.surface ?? (def.auth === 'user' ? 'authenticated' : 'default'),

@@ -4,6 +4,9 @@ import { oauthErrorFormatter, tokenEndpoint, tokenRequestSchema } from './oauth-
 import type { RouteRateLimit } from './rate-limits.js'
 import { route, type Route } from './route-def.js'
 import { accountRoutes } from './routes-account.js'
+import { activityRoutes } from './routes-activity.js'
+import { adminRoutes } from './routes-admin.js'
+import { apiKeyRoutes } from './routes-api-keys.js'
 import { mfaRoutes } from './routes-mfa.js'
 import { loggedOutReply, loginReply, tokensReply, toJson } from './token-reply.js'
 
@@ -130,6 +133,7 @@ export const routes: Route[] = [
     method: 'GET',
     path: '/me',
     auth: 'user',
+    apiKey: true,
     handler: async (c) => ({ status: 200, body: { user: toJson(await c.auth.me(c.principal)) } }),
   }),
   route({
@@ -180,5 +184,8 @@ export const routes: Route[] = [
     },
   }),
   ...accountRoutes,
+  ...activityRoutes,
+  ...adminRoutes,
+  ...apiKeyRoutes,
   ...mfaRoutes,
 ]

@@ -1,6 +1,7 @@
 import { afterEach, describe, it } from 'vitest'
 import { adapterNames, makeApp, type TestApp } from './harness.js'
 import { scenarios } from './scenarios.js'
+import { adminScenarios } from './scenarios-admin.js'
 
 // One scenario table, three frameworks: the adapters are proven identical (style.md, rule 20).
 describe.each(adapterNames)('%s adapter', (adapter) => {
@@ -9,7 +10,7 @@ describe.each(adapterNames)('%s adapter', (adapter) => {
     await app?.close()
     app = undefined
   })
-  for (const scenario of scenarios) {
+  for (const scenario of [...scenarios, ...adminScenarios]) {
     it(scenario.name, async () => {
       app = await makeApp(adapter, scenario.config)
       await scenario.run(app)

@@ -123,6 +123,9 @@ function expressApp(auth: Auth): Send {
     a.requirePermission({ allOf: ['users:read', 'users:write'] }),
     (_req, res) => void res.json({ ok: true }),
   )
+  app.get('/api/reports', a.requireScope('reports:read'), (_req, res) => {
+    res.json({ userId: res.locals.auth?.userId, via: res.locals.auth?.via })
+  })
   app.get(
     '/page',
     a.securityHeaders(),
@@ -162,6 +165,10 @@ async function fastifyApp(auth: Auth): Promise<{ send: Send; close(): Promise<vo
       ok: true,
     }),
   )
+  app.get('/api/reports', { onRequest: app.requireScope('reports:read') }, async (request) => ({
+    userId: request.auth?.userId,
+    via: request.auth?.via,
+  }))
   await app.ready()
   return {
     close: () => app.close(),
@@ -192,6 +199,9 @@ function honoApp(auth: Auth): Send {
   app.get('/api/any', a.requirePermission({ anyOf: ['nope', 'users:read'] }), (c) => c.json({ ok: true }))
   app.get('/api/all', a.requirePermission({ allOf: ['users:read', 'users:write'] }), (c) =>
     c.json({ ok: true }),
+  )
+  app.get('/api/reports', a.requireScope('reports:read'), (c) =>
+    c.json({ userId: c.var.auth.userId, via: c.var.auth.via }),
   )
   return async (req) => {
     // What @hono/node-server passes as env: the Node request, whose socket the adapter reads.
