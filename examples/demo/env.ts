@@ -3,6 +3,8 @@ import { resolve } from 'node:path'
 /** The demo's knobs, read once from the environment (http-contract.md, "The demo server"). */
 export interface DemoEnv {
   port: number
+  /** The address to listen on (`DEMO_HOST`, e.g. `127.0.0.1`); absent: every interface. */
+  host: string | undefined
   /** `http://localhost:$PORT`: links in mails and the default allowed origin. */
   appUrl: string
   production: boolean
@@ -37,6 +39,7 @@ export function readDemoEnv(env: Env = process.env): DemoEnv {
     .filter((o) => o !== '')
   return {
     port,
+    host: nonEmpty(env.DEMO_HOST),
     appUrl: `http://localhost:${port}`,
     production: env.NODE_ENV === 'production',
     dataDir: resolve(nonEmpty(env.DEMO_DATA_DIR) ?? './.data'),

@@ -34,7 +34,8 @@ async function main(): Promise<void> {
   auth.outbox.start(1000)
 
   const development = !(auth.settings.production ?? env.production)
-  const server = demoApp(auth, { development }).listen(env.port)
+  const app = demoApp(auth, { development })
+  const server = env.host === undefined ? app.listen(env.port) : app.listen(env.port, env.host)
   await Promise.race([
     once(server, 'listening'),
     once(server, 'error').then(([error]) => Promise.reject(error)),

@@ -10,6 +10,8 @@ const knobs = [
   'PORT',
   'DATABASE_URL',
   'REDIS_URL',
+  'REDIS_KEY_PREFIX',
+  'DEMO_HOST',
   'TRUST_PROXY',
   'CORS_ORIGINS',
   'PORTCULLIS_CONFIG',
