@@ -1,5 +1,7 @@
 import type { AdminAuth } from './auth-types-admin.js'
 import type { MfaAuth } from './auth-types-mfa.js'
+import type { OAuthAuth } from './auth-types-oauth.js'
+import type { CaptchaSettings } from './captcha/settings.js'
 import type { AuthSettings } from './config.js'
 import type { JwkSet } from './crypto/key-ring.js'
 import type { OutboxMailView } from './mail/outbox.js'
@@ -93,13 +95,15 @@ export interface PasswordPolicyView {
 }
 
 /** The value `createAuth` returns: every flow, plus what the HTTP layer needs. */
-export interface Auth extends AdminAuth, MfaAuth {
+export interface Auth extends AdminAuth, MfaAuth, OAuthAuth {
   readonly settings: AuthSettings
   readonly store: Store
   readonly rateStore: RateStore
   readonly clock: Clock
   readonly random: Random
   readonly logger: Logger
+  /** The captcha check of register, login and forgot-password (`captcha` config); null without one. */
+  readonly captcha: CaptchaSettings | null
 
   /** Creates or upgrades the store's tables. */
   migrate(): Promise<void>

@@ -1,5 +1,7 @@
 import { z } from 'zod'
+import { captchaSchema, withCaptchaOrigins } from './captcha/settings.js'
 import type { AuditHook } from './flows/core.js'
+import { oauthSettingsSchema } from './oauth/settings.js'
 import type { Clock, Logger, Mailer, Random, RateStore, RevocationChannel, Store } from './ports.js'
 
 const seconds = (d: number) => z.number().int().positive().default(d)
@@ -226,6 +228,8 @@ export const settingsSchema = z.strictObject({
     })
     .prefault({}),
   http: httpSchema,
+  /** Sign-in with external OAuth/OIDC providers (docs/social-sign-in.md). */
+  oauth: oauthSettingsSchema.optional(),
 })
 
 /** Objects portcullis calls (not serialisable, so not part of `settingsSchema`). */
@@ -241,6 +245,8 @@ export const portsSchema = z.strictObject({
   onEvent: z
     .custom<AuditHook>((v) => typeof v === 'function', { message: 'must be a function (event) => void' })
     .optional(),
+  /** A captcha on register, login and forgot-password: the host's server-side check (docs/social-sign-in.md). */
+  captcha: captchaSchema.optional(),
 })
 
 /** What `createAuth` accepts. */
@@ -260,10 +266,11 @@ export function parseConfig(config: AuthConfig): {
 } {
   if (typeof config !== 'object' || config === null)
     throw new ConfigError('portcullis config must be an object')
-  const { store, rateStore, revocationChannel, mailer, clock, random, logger, onEvent, ...rest } = config
+  const { store, rateStore, revocationChannel, mailer, clock, random, logger, onEvent, captcha, ...rest } =
+    config
   const settings = settingsSchema.safeParse(rest)
   const ports = portsSchema.safeParse(
-    dropUndefined({ store, rateStore, revocationChannel, mailer, clock, random, logger, onEvent }),
+    dropUndefined({ store, rateStore, revocationChannel, mailer, clock, random, logger, onEvent, captcha }),
   )
   const issues = [...(settings.error?.issues ?? []), ...(ports.error?.issues ?? [])]
   if (issues.length > 0 || !settings.success || !ports.success) {
@@ -271,7 +278,7 @@ export function parseConfig(config: AuthConfig): {
     throw new ConfigError(`invalid portcullis config:\n${lines.join('\n')}`)
   }
   checkCrossFields(settings.data)
-  return { settings: deepFreeze(settings.data), ports: ports.data }
+  return { settings: deepFreeze(withCaptchaOrigins(settings.data, ports.data.captcha)), ports: ports.data }
 }
 
 function checkCrossFields(s: AuthSettings): void {

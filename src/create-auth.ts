@@ -24,6 +24,7 @@ import { register, resendVerification, verifyEmail } from './flows/register.js'
 import { authenticate, listSessions, logout, logoutAll, me, revokeSession } from './flows/sessions.js'
 import { Housekeeping } from './jobs/housekeeping.js'
 import { Outbox } from './mail/outbox.js'
+import { createOAuth } from './oauth/oauth-api.js'
 import { renderMail } from './mail/templates.js'
 import {
   defaultPasswordPolicy,
@@ -114,9 +115,12 @@ export function createAuth(config: AuthConfig): Auth {
     rules: passwordRules(core.passwordPolicy),
   }
   const jwks = publicJwks(ring)
+  const oauth = createOAuth(core, production)
 
   return {
     settings,
+    oauth,
+    captcha: ports.captcha ?? null,
     store,
     rateStore: core.rateStore,
     clock,

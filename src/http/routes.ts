@@ -3,11 +3,13 @@ import { AuthError } from '../errors.js'
 import { oauthErrorFormatter, tokenEndpoint, tokenRequestSchema } from './oauth-token.js'
 import type { RouteRateLimit } from './rate-limits.js'
 import { route, type Route } from './route-def.js'
+import { withCaptcha } from './captcha-guard.js'
 import { accountRoutes } from './routes-account.js'
 import { activityRoutes } from './routes-activity.js'
 import { adminRoutes } from './routes-admin.js'
 import { apiKeyRoutes } from './routes-api-keys.js'
 import { mfaRoutes } from './routes-mfa.js'
+import { oauthRoutes } from './routes-oauth.js'
 import { loggedOutReply, loginReply, tokensReply, toJson } from './token-reply.js'
 
 // Length caps bound the work an attacker can cause (hashing, lookups, log lines). The password cap is not the
@@ -50,7 +52,10 @@ export const routes: Route[] = [
     auth: 'public',
     schema: z.object({ email: newEmail, password: newPassword, name: z.string().trim().max(200).optional() }),
     rateLimits: [{ rule: 'register', by: 'ip' }],
-    handler: async (c) => ({ status: 202, body: await c.auth.register(c.body, c.context) }),
+    handler: withCaptcha('register', async (c) => ({
+      status: 202,
+      body: await c.auth.register(c.body, c.context),
+    })),
   }),
   route({
     method: 'POST',
@@ -74,11 +79,11 @@ export const routes: Route[] = [
     auth: 'public',
     schema: z.object({ email, password, rememberMe: z.boolean().optional() }),
     rateLimits: loginLimits,
-    handler: async (c) => {
+    handler: withCaptcha('login', async (c) => {
       // The MFA trusted-device cookie is read only in cookie transport, like every other cookie.
       const trustedDeviceToken = c.transport === 'cookie' ? c.req.cookies[c.cookies.names.device] : undefined
       return loginReply(c, await c.auth.login({ ...c.body, trustedDeviceToken }, c.context))
-    },
+    }),
   }),
   route({
     method: 'POST',
@@ -109,7 +114,7 @@ export const routes: Route[] = [
     emailField: 'username',
     rateLimits: [{ rule: 'token', by: 'ip' }, ...loginLimits.map((l) => ({ ...l, when: isPasswordGrant }))],
     formatError: oauthErrorFormatter,
-    handler: tokenEndpoint,
+    handler: withCaptcha('login', tokenEndpoint, isPasswordGrant),
   }),
   route({
     method: 'POST',
@@ -163,7 +168,10 @@ export const routes: Route[] = [
       { rule: 'forgotPerIpEmail', by: 'ip-email' },
       { rule: 'forgotPerIpDaily', by: 'ip' },
     ],
-    handler: async (c) => ({ status: 202, body: await c.auth.requestPasswordReset(c.body.email, c.context) }),
+    handler: withCaptcha('forgot', async (c) => ({
+      status: 202,
+      body: await c.auth.requestPasswordReset(c.body.email, c.context),
+    })),
   }),
   route({
     method: 'POST',
@@ -188,4 +196,5 @@ export const routes: Route[] = [
   ...adminRoutes,
   ...apiKeyRoutes,
   ...mfaRoutes,
+  ...oauthRoutes,
 ]
