@@ -8,8 +8,10 @@ export type {
   RequestContext,
   SessionView,
 } from './auth-types.js'
+export type * from './auth-types-admin.js'
 export { type AuthConfig, type AuthSettings, ConfigError, settingsSchema } from './config.js'
 export { createAuth } from './create-auth.js'
+export type { AuditHook } from './flows/core.js'
 export { generateKeyRingSpec, type KeyRingSpec, serializeKeyRing } from './crypto/key-ring.js'
 export { consoleLogger, consoleMailer, systemClock, systemRandom } from './defaults.js'
 export { AuthError, type AuthErrorCode, errorStatus, isAuthError, statusOf } from './errors.js'
