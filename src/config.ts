@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { captchaSchema, withCaptchaOrigins } from './captcha/settings.js'
 import type { AuditHook } from './flows/core.js'
+import type { MailIntent, RenderedMail } from './mail/intents.js'
 import { oauthSettingsSchema } from './oauth/settings.js'
 import type { Clock, Logger, Mailer, Random, RateStore, RevocationChannel, Store } from './ports.js'
 
@@ -98,6 +99,12 @@ const httpSchema = z
       .prefault({}),
   })
   .prefault({})
+
+/** A host's mail templates: a rendered mail for the intents it words itself, undefined for the rest. */
+export type MailRendererOverride = (
+  intent: MailIntent,
+  context: { locale: string; appName: string },
+) => RenderedMail | undefined
 
 /** The JSON-serialisable part of the configuration: what `PORTCULLIS_CONFIG` files may hold. */
 export const settingsSchema = z.strictObject({
@@ -225,6 +232,8 @@ export const settingsSchema = z.strictObject({
       emailChangePath: z.string().startsWith('/').default('/confirm-email-change'),
       appName: z.string().min(1).default('portcullis'),
       defaultLocale: z.string().min(2).default('en'),
+      /** Sent and dead mail is deleted this many days after it was queued (housekeeping). */
+      retentionDays: positive(7),
     })
     .prefault({}),
   http: httpSchema,
@@ -238,6 +247,15 @@ export const portsSchema = z.strictObject({
   rateStore: port<RateStore>('RateStore', ['hitRateLimit', 'registerLoginFailure']).optional(),
   revocationChannel: port<RevocationChannel>('RevocationChannel', ['publish', 'subscribe']).optional(),
   mailer: port<Mailer>('Mailer', ['send']).optional(),
+  /**
+   * Overrides the built-in mail templates: return a rendered mail for the intents you want to word
+   * yourself, `undefined` for the built-in one.
+   */
+  renderMail: z
+    .custom<MailRendererOverride>((v) => typeof v === 'function', {
+      message: 'must be a function (intent, context) => mail | undefined',
+    })
+    .optional(),
   clock: port<Clock>('Clock', ['now']).optional(),
   random: port<Random>('Random', ['bytes']).optional(),
   logger: port<Logger>('Logger', ['debug', 'info', 'warn', 'error']).optional(),
@@ -266,11 +284,33 @@ export function parseConfig(config: AuthConfig): {
 } {
   if (typeof config !== 'object' || config === null)
     throw new ConfigError('portcullis config must be an object')
-  const { store, rateStore, revocationChannel, mailer, clock, random, logger, onEvent, captcha, ...rest } =
-    config
+  const {
+    store,
+    rateStore,
+    revocationChannel,
+    mailer,
+    renderMail,
+    clock,
+    random,
+    logger,
+    onEvent,
+    captcha,
+    ...rest
+  } = config
   const settings = settingsSchema.safeParse(rest)
   const ports = portsSchema.safeParse(
-    dropUndefined({ store, rateStore, revocationChannel, mailer, clock, random, logger, onEvent, captcha }),
+    dropUndefined({
+      store,
+      rateStore,
+      revocationChannel,
+      mailer,
+      renderMail,
+      clock,
+      random,
+      logger,
+      onEvent,
+      captcha,
+    }),
   )
   const issues = [...(settings.error?.issues ?? []), ...(ports.error?.issues ?? [])]
   if (issues.length > 0 || !settings.success || !ports.success) {

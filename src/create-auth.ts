@@ -93,7 +93,7 @@ export function createAuth(config: AuthConfig): Auth {
       random,
       logger,
       now: () => clock.now(),
-      render: renderMail,
+      render: (intent, context) => ports.renderMail?.(intent, context) ?? renderMail(intent, context),
       appName: settings.mail.appName,
     }),
     permissionsOf: (roles) => permissionsOf(settings, roles),
@@ -108,6 +108,7 @@ export function createAuth(config: AuthConfig): Auth {
     auditRetentionMs: settings.audit.retentionDays * 86_400_000,
     // Sealed replay successors are useless once the grace window is over.
     sealedRetentionMs: core.refresh.graceMs,
+    mailRetentionMs: settings.mail.retentionDays * 86_400_000,
   })
   const policyView = {
     minLength: core.passwordPolicy.minLength,

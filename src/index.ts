@@ -9,7 +9,7 @@ export type {
   SessionView,
 } from './auth-types.js'
 export type * from './auth-types-admin.js'
-export { type AuthConfig, type AuthSettings, ConfigError, settingsSchema } from './config.js'
+export { type AuthConfig, type AuthSettings, ConfigError, type MailRendererOverride, settingsSchema } from './config.js'
 export { createAuth } from './create-auth.js'
 export type { AuditHook } from './flows/core.js'
 export { generateKeyRingSpec, type KeyRingSpec, serializeKeyRing } from './crypto/key-ring.js'

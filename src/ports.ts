@@ -128,13 +128,15 @@ export interface Store extends RateStore, MfaStore, AdminStore, OAuthStore {
   /**
    * Deletes what has expired: sessions past their end with their refresh tokens, one-time tokens,
    * revocation entries, rate logs and lockout rows whose windows are over; audit rows older than
-   * `auditBefore`; and clears sealed replay successors of tokens rotated before `sealedBefore`. Safe to
-   * run on several instances at once. Returns how many rows each kind lost.
+   * `auditBefore`; sent or dead outbox mail created before `mailBefore` (when given); and clears sealed
+   * replay successors of tokens rotated before `sealedBefore`. Safe to run on several instances at once.
+   * Returns how many rows each kind lost.
    */
   purgeExpired(input: {
     now: number
     auditBefore: number
     sealedBefore: number
+    mailBefore?: number
   }): Promise<Record<string, number>>
 
   /** Creates or upgrades the store's tables; `auth.migrate()` calls it. Stores without a schema omit it. */
