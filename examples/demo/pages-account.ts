@@ -31,7 +31,7 @@ export const accountPages: Record<string, PageSpec> = {
         <input name="currentPassword" type="password" autocomplete="current-password" required></label>
       <label>New password <input name="newPassword" type="password" autocomplete="new-password" required></label>
       <ul class="rules" data-policy-for="newPassword"></ul>
-      <label id="code-field" hidden>Code from your authenticator app
+      <label id="code-field" hidden>Code from your authenticator app, or a backup code
         <input name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="32"></label>
       <button type="submit">Change password</button>
     </form>

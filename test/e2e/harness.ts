@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 import { expect, inject } from 'vitest'
 import { BrowserClient } from '../demo/browser-client.js'
@@ -126,10 +127,12 @@ export async function mailedLink(to: string, path: string, atLeast = 1): Promise
 }
 
 let accounts = 0
-/** An address no journey used before (per run: each run starts on an empty database). */
+// Each test file loads this module afresh, so the counter alone would repeat across files sharing one demo.
+const fileTag = randomBytes(3).toString('hex')
+/** An address no journey of this run used before (the run starts on an empty database). */
 export function uniqueEmail(who: string): string {
   accounts += 1
-  return `${who}.${accounts}@example.com`
+  return `${who}.${accounts}.${fileTag}@example.com`
 }
 
 /**
