@@ -125,11 +125,12 @@ export async function emptyTables(db: Kysely<unknown>, dialect: 'postgres' | 'my
     await sql`truncate ${sql.join(tables.map((t) => sql.table(t)))} restart identity cascade`.execute(db)
     return
   }
-  // InnoDB refuses TRUNCATE on a table that a foreign key references, unless the checks are off for the session.
+  // DELETE, not TRUNCATE: on small tables it is several times faster (TRUNCATE is DDL on MySQL). The foreign-key
+  // checks are off on this connection so the tables can go in any order.
   await db.connection().execute(async (conn) => {
     await sql`set foreign_key_checks = 0`.execute(conn)
     try {
-      for (const t of tables) await sql`truncate table ${sql.table(t)}`.execute(conn)
+      for (const t of tables) await sql`delete from ${sql.table(t)}`.execute(conn)
     } finally {
       await sql`set foreign_key_checks = 1`.execute(conn)
     }
