@@ -47,6 +47,12 @@ export async function reauthenticate(
     userId: user.id,
     meta: { reauthentication: true },
   })
+  if (failure.lockedNow && failure.decision.type === 'locked')
+    await audit(core, core.store, ctx, {
+      type: 'lockout',
+      userId: user.id,
+      meta: { until: failure.decision.lockedUntil, reauthentication: true },
+    })
   if (failure.decision.type === 'locked')
     throw new AuthError('ACCOUNT_LOCKED', undefined, {
       retryAfterSeconds: Math.ceil(failure.decision.retryAfterMs / 1000),

@@ -63,12 +63,13 @@ export function createHandler(auth: Auth, options: HandlerOptions = {}): AuthHan
     checkOrigin(req, origins)
     const transport = chooseTransport(req, http.transports, cookies.names.csrf)
     checkCsrf(auth, req, transport, cookies.names.csrf)
-    if (!parsed.ok) throw parsed.error
-    const body = route.schema === undefined ? {} : validate(route.schema, parsed.value)
+    // Who is asking comes before what they sent: an unauthenticated request learns nothing about the body.
     const principal: Principal | null =
       route.auth === 'user'
         ? await authenticateRequest(auth, req, transport, cookies.names.access, { apiKey: route.apiKey, ip })
         : null
+    if (!parsed.ok) throw parsed.error
+    const body = route.schema === undefined ? {} : validate(route.schema, parsed.value)
     const context = {
       ip,
       userAgent: userAgentOf(req.headers['user-agent']),

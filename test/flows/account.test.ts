@@ -57,6 +57,22 @@ describe('change password', () => {
   })
 })
 
+describe('re-authentication lockout', () => {
+  it('locks after 5 wrong current passwords and audits the lockout once', async () => {
+    const t = makeAuth()
+    await t.signUp()
+    const principal = await t.auth.authenticate((await t.signIn()).accessToken)
+    const codes: string[] = []
+    for (let i = 0; i < 6; i++) {
+      const input = { currentPassword: `Wrong-${i}-Horse`, newPassword: 'Brand-New-Horse-4' }
+      codes.push((await authError(t.auth.changePassword(principal, input, ctx))).code)
+    }
+    expect(codes).toEqual([...Array(4).fill('INVALID_CREDENTIALS'), 'ACCOUNT_LOCKED', 'ACCOUNT_LOCKED'])
+    const lockouts = (await t.store.listAudit({ limit: 50 })).filter((e) => e.type === 'lockout')
+    expect(lockouts).toHaveLength(1)
+  })
+})
+
 describe('change email', () => {
   it('mails the new address a link and the old one a notice; confirming switches the address', async () => {
     const t = makeAuth()
@@ -107,7 +123,11 @@ describe('change email', () => {
     const t = makeAuth()
     await t.signUp()
     const principal = await t.auth.authenticate((await t.signIn()).accessToken)
-    await t.auth.requestEmailChange(principal, { newEmail: 'late@example.com', password: 'Correct-Horse-9' }, ctx)
+    await t.auth.requestEmailChange(
+      principal,
+      { newEmail: 'late@example.com', password: 'Correct-Horse-9' },
+      ctx,
+    )
     const token = await t.lastToken('late@example.com')
     await t.signUp('late@example.com')
     const error = await authError(t.auth.confirmEmailChange(principal, token, ctx))
