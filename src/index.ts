@@ -9,6 +9,10 @@ export type {
   SessionView,
 } from './auth-types.js'
 export type * from './auth-types-admin.js'
+export type * from './auth-types-oauth.js'
+export type { CaptchaConfig, CaptchaRoute, CaptchaVerify } from './captcha/settings.js'
+export { TURNSTILE_ORIGIN, type TurnstileOptions, turnstileCaptcha } from './captcha/turnstile.js'
+export type { OAuthSettingsInput, ProviderType } from './oauth/settings.js'
 export { type AuthConfig, type AuthSettings, ConfigError, type MailRendererOverride, settingsSchema } from './config.js'
 export { createAuth } from './create-auth.js'
 export type { AuditHook } from './flows/core.js'
