@@ -1,4 +1,5 @@
-import { decodeProtectedHeader, errors, jwtVerify, SignJWT } from 'jose'
+import { createHmac, sign as signBytes } from 'node:crypto'
+import { decodeProtectedHeader, errors, jwtVerify } from 'jose'
 import type { KeyRing } from './key-ring.js'
 
 /** The claims portcullis puts in an access token (RFC 9068 profile, `typ: at+jwt`). */
@@ -22,7 +23,13 @@ export interface TokenAudience {
   audience: string
 }
 
-/** Signs an access token with the ring's current key; `nowMs` and `ttlSeconds` set `iat`/`exp`. */
+/**
+ * Signs an access token with the ring's current key; `nowMs` and `ttlSeconds` set `iat`/`exp`. The compact
+ * JWS is built here with node:crypto's one-shot `sign`/HMAC rather than jose's `SignJWT`, whose WebCrypto call
+ * queues on libuv's thread pool: behind four argon2 hashes a login's signature waited tens of milliseconds
+ * while its store transaction stayed open. The bytes are the ones jose produces (same header and claim
+ * order; Ed25519 is deterministic), which a test pins.
+ */
 export function signAccessToken(
   ring: KeyRing,
   audience: TokenAudience,
@@ -32,15 +39,27 @@ export function signAccessToken(
 ): Promise<string> {
   const iat = Math.floor(nowMs / 1000)
   const { sub, jti, ...rest } = claims
-  return new SignJWT(rest)
-    .setProtectedHeader({ alg: ring.signing.alg, kid: ring.signing.kid, typ: 'at+jwt' })
-    .setSubject(sub)
-    .setJti(jti)
-    .setIssuer(audience.issuer)
-    .setAudience(audience.audience)
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + ttlSeconds)
-    .sign(ring.signing.signingKey)
+  const { alg, kid, signingKey } = ring.signing
+  const header = base64UrlJson({ alg, kid, typ: 'at+jwt' })
+  const payload = base64UrlJson({
+    ...rest,
+    sub,
+    jti,
+    iss: audience.issuer,
+    aud: audience.audience,
+    iat,
+    exp: iat + ttlSeconds,
+  })
+  const input = `${header}.${payload}`
+  const signature =
+    alg === 'EdDSA'
+      ? signBytes(null, Buffer.from(input, 'ascii'), signingKey)
+      : createHmac('sha256', signingKey).update(input, 'ascii').digest()
+  return Promise.resolve(`${input}.${signature.toString('base64url')}`)
+}
+
+function base64UrlJson(value: unknown): string {
+  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url')
 }
 
 /** Why an access token was refused; `expired` only for a token whose signature checked out. */

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { signAccessToken, verifyAccessToken } from '../../src/crypto/access-token.js'
 import { generateKeyRingSpec, loadKeyRing } from '../../src/crypto/key-ring.js'
@@ -56,5 +57,31 @@ describe('verified-token cache', () => {
     expect((await t.auth.authenticate(one.accessToken)).roles).toEqual(['employee'])
     await t.auth.logout(principal, ctx)
     expect((await authError(t.auth.authenticate(one.accessToken))).code).toBe('UNAUTHENTICATED')
+  })
+})
+
+describe('access-token signing', () => {
+  it('produces the very bytes jose SignJWT produces, for EdDSA and HS256', async () => {
+    const secret = Buffer.from(rand(32)).toString('base64url')
+    const rings = [
+      loadKeyRing(generateKeyRingSpec(rand)),
+      loadKeyRing({ v: 1, jwt: [{ kid: 'h1', alg: 'HS256', secret }], secrets: [secret] }),
+    ]
+    const withUnicode = { ...claims, sub: 'ü-ser/1', roles: ['employee', 'admin'] }
+    for (const ring of rings) {
+      const token = await signAccessToken(ring, aud, withUnicode, t0 + 1234, 900)
+      const { sub, jti, ...rest } = withUnicode
+      const iat = Math.floor((t0 + 1234) / 1000)
+      const expected = await new SignJWT(rest)
+        .setProtectedHeader({ alg: ring.signing.alg, kid: ring.signing.kid, typ: 'at+jwt' })
+        .setSubject(sub)
+        .setJti(jti)
+        .setIssuer(aud.issuer)
+        .setAudience(aud.audience)
+        .setIssuedAt(iat)
+        .setExpirationTime(iat + 900)
+        .sign(ring.signing.signingKey)
+      expect(token).toBe(expected)
+    }
   })
 })
