@@ -71,6 +71,31 @@ export function sqliteStore(database: string | SqliteDatabaseLike): Store {
   return { ...store, close: () => db.destroy() }
 }
 
+/** How many distinct SQL texts keep their prepared statement; the store issues a few dozen. */
+const STATEMENT_CACHE_SIZE = 200
+
+/**
+ * The database as Kysely's SqliteDialect sees it, with its prepared statements kept: the dialect prepares
+ * every query anew, which costs about as much as running a small indexed query. Reusing a statement is safe
+ * because the dialect runs one query at a time on its single connection, and the store never streams.
+ */
+function withStatementCache(database: SqliteDatabaseLike): SqliteDatabaseLike {
+  const statements = new Map<string, SqliteStatementLike>()
+  return {
+    close: () => database.close(),
+    prepare(sql) {
+      let statement = statements.get(sql)
+      if (statement === undefined) {
+        statement = database.prepare(sql)
+        if (statements.size >= STATEMENT_CACHE_SIZE)
+          statements.delete(statements.keys().next().value as string)
+        statements.set(sql, statement)
+      }
+      return statement
+    },
+  }
+}
+
 /**
  * A Kysely instance on SQLite: a path opens (and creates) the file on first use, and `destroy()` closes it; a
  * database object is used as given. Used by `sqliteStore` and the CLI.
@@ -78,6 +103,10 @@ export function sqliteStore(database: string | SqliteDatabaseLike): Store {
 export function sqliteKysely(database: string | SqliteDatabaseLike): Kysely<unknown> {
   const opened = typeof database === 'string'
   return new Kysely<unknown>({
-    dialect: new SqliteDialect({ database: opened ? () => openFile(database) : database }),
+    dialect: new SqliteDialect({
+      database: opened
+        ? async () => withStatementCache(await openFile(database))
+        : withStatementCache(database),
+    }),
   })
 }
