@@ -28,9 +28,8 @@ function withParams(
 
 const redirect = (location: string): Reply => ({ status: 302, body: null, headers: { Location: location } })
 
-/** Sets the state cookie of a begun request; a provider that cannot be reached is null. */
-function storeState(c: AnyContext, begun: OAuthBegin): string | null {
-  if (begun.type === 'refused') return null
+/** Sets the state cookie of a begun request and answers with the provider URL. */
+function stateCookieSet(c: AnyContext, begun: Extract<OAuthBegin, { type: 'redirect' }>): string {
   c.setCookie(oauthCookie(c.auth.settings).set(begun.stateCookie, begun.maxAgeSeconds))
   return begun.url
 }
@@ -88,10 +87,8 @@ export const oauthRoutes: Route[] = [
     handler: async (c) => {
       const oauth = oauthOf(c)
       const begun = await oauth.begin(c.params.provider ?? '')
-      const url = storeState(c, begun)
-      if (url === null && begun.type === 'refused')
-        return redirect(withParams(oauth.redirects.error, { error: begun.code }))
-      return redirect(url ?? oauth.redirects.error)
+      if (begun.type === 'refused') return redirect(withParams(oauth.redirects.error, { error: begun.code }))
+      return redirect(stateCookieSet(c, begun))
     },
   }),
   route({
@@ -123,9 +120,8 @@ export const oauthRoutes: Route[] = [
     auth: 'user',
     handler: async (c) => {
       const begun = await oauthOf(c).begin(c.params.provider ?? '', { link: c.principal })
-      const url = storeState(c, begun)
-      if (url === null) throw new AuthError('UNAVAILABLE', 'The provider cannot be reached.')
-      return { status: 200, body: { url } }
+      if (begun.type === 'refused') throw new AuthError('UNAVAILABLE', 'The provider cannot be reached.')
+      return { status: 200, body: { url: stateCookieSet(c, begun) } }
     },
   }),
 ]

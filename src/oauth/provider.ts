@@ -62,6 +62,8 @@ const defaultScopes: Record<ProviderType, string[]> = {
 const TIMEOUT_SECONDS = 10
 /** OIDC Core §2: `sub` is at most 255 ASCII characters. */
 const MAX_SUBJECT_LENGTH = 255
+/** The longest email kept with an identity (the store's email columns hold 320 characters). */
+const MAX_EMAIL_LENGTH = 320
 
 let library: Promise<OpenIdClient> | null = null
 /** openid-client, loaded on first use: it is an optional peer dependency, needed only with providers. */
@@ -203,10 +205,13 @@ async function oidcProfile(
   }
 }
 
+/** Refuses a missing or oversized subject; an email longer than any address (RFC 5321) counts as none. */
 function checkedProfile(profile: ProviderProfile): ProviderProfile {
   const { subject } = profile
   if (typeof subject !== 'string' || subject.length === 0 || subject.length > MAX_SUBJECT_LENGTH)
     throw new ProviderFailure('invalid_response', 'the provider subject is missing or too long')
+  if (profile.email !== null && profile.email.length > MAX_EMAIL_LENGTH)
+    return { ...profile, email: null, emailVerified: false }
   return profile
 }
 

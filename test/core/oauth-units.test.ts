@@ -173,6 +173,34 @@ describe('oauth config', () => {
   })
 })
 
+describe('a provider that cannot be reached', () => {
+  it('refuses the authorization request with provider_unavailable, logging no secret, and retries discovery', async () => {
+    const lines: string[] = []
+    const logger = {
+      ...quiet,
+      warn: (m: string, f?: unknown) => void lines.push(`${m} ${JSON.stringify(f)}`),
+    }
+    const down = {
+      type: 'oidc' as const,
+      issuer: 'http://127.0.0.1:9',
+      clientId: 'c',
+      clientSecret: 'down-secret-value',
+    }
+    const auth = createAuth({
+      ...base,
+      logger,
+      oauth: { providers: { down: { ...down, allowInsecureRequests: true } } },
+    })
+    expect(await auth.oauth?.begin('down')).toEqual({ type: 'refused', code: 'provider_unavailable' })
+    expect(await auth.oauth?.begin('down')).toEqual({ type: 'refused', code: 'provider_unavailable' })
+    expect(lines.filter((l) => l.includes('oauth'))).toHaveLength(2)
+    expect(lines.join('\n')).not.toContain('down-secret-value')
+    // Without allowInsecureRequests an http:// issuer is refused outright.
+    const strict = createAuth({ ...base, logger, oauth: { providers: { down } } })
+    expect(await strict.oauth?.begin('down')).toMatchObject({ type: 'refused' })
+  })
+})
+
 describe('turnstileCaptcha', () => {
   const recorder = (answer: unknown, status = 200) => {
     const calls: Array<{ url: string; body: URLSearchParams }> = []

@@ -396,6 +396,17 @@ export const oauthScenarios: OAuthScenario[] = [
     },
   },
   {
+    name: 'link needs a recent sign-in (step-up, 10 minutes)',
+    async run(app) {
+      const browser = await passwordBrowser(app, uniqueEmail())
+      app.clock.advance(11 * minute)
+      // The access token (15 minutes) is still good; the sign-in is too old to add a sign-in method.
+      const res = await browser.send({ method: 'POST', path: '/auth/oauth/oidc/link' })
+      expectError(res, 403, 'STEP_UP_REQUIRED')
+      expect(setCookie(res, OAUTH_COOKIE)).toBeUndefined()
+    },
+  },
+  {
     name: 'unlink: allowed while a password remains; the last sign-in method is 409 CONFLICT',
     async run(app, idp) {
       const browser = await passwordBrowser(app, uniqueEmail())
