@@ -5,7 +5,14 @@ import { mkdirSync, readFileSync } from 'node:fs'
 
 mkdirSync('test-results', { recursive: true })
 const out = 'test-results/vitest.json'
-const args = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...process.argv.slice(2)]
+const args = [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${out}`,
+  ...process.argv.slice(2),
+]
 const run = spawnSync('npx', args, { stdio: 'inherit' })
 let report
 try {

@@ -246,8 +246,23 @@ function followRevocations(core: Core): { ready(): Promise<void>; stop(): void }
   return {
     ready() {
       if (first) return first
-      unsubscribe ??= core.revocationChannel?.subscribe((records) => core.revocations.apply(records)) ?? null
-      const attempt = Promise.all([unsubscribe, sync()]).then(() => undefined)
+      // The channel only speeds revocations up; if it cannot subscribe, the store poll still delivers them.
+      unsubscribe ??=
+        core.revocationChannel
+          ?.subscribe((records) => core.revocations.apply(records))
+          .catch((error) => {
+            core.logger.warn('revocation channel subscribe failed; relying on the store poll', {
+              error: String(error),
+            })
+            unsubscribe = null
+            return async () => {}
+          }) ?? null
+      // Wait for the subscription (so nothing published from here on is missed), but never hang on it.
+      const subscribed = Promise.race([
+        unsubscribe ?? undefined,
+        new Promise((r) => setTimeout(r, 2000).unref()),
+      ])
+      const attempt = Promise.all([sync(), subscribed]).then(() => undefined)
       first = attempt
       // A failed first read is retried by the next request; callers still see this one's rejection.
       attempt.catch(() => {

@@ -13,7 +13,13 @@ export type * from './auth-types-oauth.js'
 export type { CaptchaConfig, CaptchaRoute, CaptchaVerify } from './captcha/settings.js'
 export { TURNSTILE_ORIGIN, type TurnstileOptions, turnstileCaptcha } from './captcha/turnstile.js'
 export type { OAuthSettingsInput, ProviderType } from './oauth/settings.js'
-export { type AuthConfig, type AuthSettings, ConfigError, type MailRendererOverride, settingsSchema } from './config.js'
+export {
+  type AuthConfig,
+  type AuthSettings,
+  ConfigError,
+  type MailRendererOverride,
+  settingsSchema,
+} from './config.js'
 export { createAuth } from './create-auth.js'
 export type { AuditHook } from './flows/core.js'
 export { generateKeyRingSpec, type KeyRingSpec, serializeKeyRing } from './crypto/key-ring.js'
@@ -23,5 +29,5 @@ export type { MailIntent, MailRenderer, RenderedMail } from './mail/intents.js'
 export type { OutboxMailView } from './mail/outbox.js'
 export { renderMail } from './mail/templates.js'
 export * from './policy/index.js'
-export type { Clock, Logger, Mail, Mailer, Random, RateStore, Store } from './ports.js'
+export type { Clock, Logger, Mail, Mailer, Random, RateStore, RevocationChannel, Store } from './ports.js'
 export type * from './types.js'

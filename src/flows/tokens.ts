@@ -126,13 +126,11 @@ export async function publishRevocations(core: Core, tx: FlowTx, entries: Revoca
   for (const r of records) await tx.store.appendRevocation(r)
   tx.afterCommit(() => {
     core.revocations.apply(records)
-    core.revocationChannel
-      ?.publish(records)
-      .catch((error) =>
-        core.logger.warn('revocation channel publish failed; other instances will poll', {
-          error: String(error),
-        }),
-      )
+    core.revocationChannel?.publish(records).catch((error) =>
+      core.logger.warn('revocation channel publish failed; other instances will poll', {
+        error: String(error),
+      }),
+    )
   })
 }
 

@@ -124,3 +124,42 @@ describe('sessions', () => {
     expect((await authError(t.auth.me(principal))).code).toBe('ACCOUNT_DISABLED')
   })
 })
+
+describe('revocation channel', () => {
+  it('announces committed revocations to subscribers at once', async () => {
+    const listeners: ((r: unknown[]) => void)[] = []
+    const published: unknown[][] = []
+    const revocationChannel = {
+      async publish(records: never[]) {
+        published.push(records)
+        for (const l of listeners) l(records)
+      },
+      async subscribe(listener: (r: never[]) => void) {
+        listeners.push(listener as (r: unknown[]) => void)
+        return async () => {}
+      },
+    }
+    const t = makeAuth({ revocationChannel })
+    await t.signUp()
+    const tokens = await t.signIn()
+    await t.auth.logout(await t.auth.authenticate(tokens.accessToken), ctx)
+    expect(published.flat()).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'session', subject: tokens.sessionId })]),
+    )
+    expect(listeners).toHaveLength(1)
+  })
+
+  it('keeps authenticating when the channel cannot subscribe, and says so in the log', async () => {
+    const revocationChannel = {
+      publish: async () => {},
+      subscribe: async (): Promise<() => Promise<void>> => {
+        throw new Error('redis down')
+      },
+    }
+    const t = makeAuth({ revocationChannel })
+    await t.signUp()
+    const tokens = await t.signIn()
+    expect((await t.auth.authenticate(tokens.accessToken)).sessionId).toBe(tokens.sessionId)
+    expect(t.logger.lines.some((l) => l.message.includes('subscribe failed'))).toBe(true)
+  })
+})
