@@ -21,6 +21,13 @@ import type {
   UserRecord,
 } from './types.js'
 
+/** A refresh token with its session and user, as `Store.findRefreshContext` reads them. */
+export interface RefreshContext {
+  token: RefreshTokenRecord
+  session: SessionRecord | null
+  user: UserRecord | null
+}
+
 /** Durable state: users, sessions, refresh tokens, one-time tokens, audit, outbox, revocation feed. */
 export interface Store extends RateStore, MfaStore, AdminStore, OAuthStore {
   /**
@@ -57,6 +64,12 @@ export interface Store extends RateStore, MfaStore, AdminStore, OAuthStore {
   revokeUserSessions(userId: string, reason: string, now: number, exceptSessionId?: string): Promise<string[]>
 
   findRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | null>
+  /**
+   * Optional: the refresh token with this hash, its session and its user in one read, for stores where a
+   * round trip costs more than the join. MUST equal `findRefreshToken`, `findSession(token.sessionId)` and
+   * `findUserById(token.userId)`; null when no token has the hash. Without it the refresh flow reads the three.
+   */
+  findRefreshContext?(tokenHash: string): Promise<RefreshContext | null>
   findRefreshTokenById(id: string): Promise<RefreshTokenRecord | null>
   /**
    * Compare-and-set rotation: if and only if token `currentId` is still `active`, mark it `rotated`

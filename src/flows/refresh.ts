@@ -2,6 +2,7 @@ import type { IssuedTokens, RequestContext } from '../auth-types.js'
 import { generateId, generateToken, hashToken } from '../crypto/tokens.js'
 import { AuthError } from '../errors.js'
 import { refreshDecision } from '../policy/refresh.js'
+import type { RefreshContext, Store } from '../ports.js'
 import type { RefreshTokenRecord, SessionRecord, UserRecord } from '../types.js'
 import { audit, type Core, inTransaction, mailLocale, requireString, sendMail } from './core.js'
 import { bundleTokens, publishRevocations } from './tokens.js'
@@ -19,12 +20,9 @@ export async function refresh(core: Core, refreshToken: string, ctx: RequestCont
   const tokenHash = hashToken(refreshToken)
   // Two rounds at most: a lost compare-and-set re-reads the token, which is then rotated.
   for (let round = 0; round < 2; round++) {
-    const token = await core.store.findRefreshToken(tokenHash)
-    if (!token) throw new AuthError('TOKEN_INVALID')
-    const [session, user] = await Promise.all([
-      core.store.findSession(token.sessionId),
-      core.store.findUserById(token.userId),
-    ])
+    const found = await readRefreshContext(core.store, tokenHash)
+    if (!found) throw new AuthError('TOKEN_INVALID')
+    const { token, session, user } = found
     if (!session || !user) throw new AuthError('TOKEN_INVALID')
     const successor = token.successorId ? await core.store.findRefreshTokenById(token.successorId) : null
     const now = core.clock.now()
@@ -52,6 +50,18 @@ export async function refresh(core: Core, refreshToken: string, ctx: RequestCont
     }
   }
   throw new AuthError('TOKEN_INVALID')
+}
+
+/** The token with its session and user: one read where the store offers it, else three (two in parallel). */
+async function readRefreshContext(store: Store, tokenHash: string): Promise<RefreshContext | null> {
+  if (store.findRefreshContext) return store.findRefreshContext(tokenHash)
+  const token = await store.findRefreshToken(tokenHash)
+  if (!token) return null
+  const [session, user] = await Promise.all([
+    store.findSession(token.sessionId),
+    store.findUserById(token.userId),
+  ])
+  return { token, session, user }
 }
 
 async function rotate(

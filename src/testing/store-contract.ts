@@ -248,6 +248,11 @@ export function storeContract(
         expect(await store.findSession('nope')).toBeNull()
         expect(await store.findRefreshToken('nope')).toBeNull()
         expect(await store.findRefreshTokenById('nope')).toBeNull()
+        if (store.findRefreshContext) {
+          const user = await store.findUserById('u1')
+          expect(await store.findRefreshContext(token.tokenHash)).toEqual({ token, session: s, user })
+          expect(await store.findRefreshContext('nope')).toBeNull()
+        }
       })
 
       it('lists active sessions newest first, without revoked, expired or foreign ones', async () => {
