@@ -145,9 +145,10 @@ async function createAccount(
     createdAt: now,
     updatedAt: now,
   }
-  const outcome = await inTransaction(core, async (tx): Promise<OAuthOutcome> => {
-    // Registered concurrently under the same address: treated like any existing account.
-    if (!(await tx.store.createUser(user))) return { type: 'refused', code: 'account_exists' }
+  return inTransaction(core, async (tx): Promise<OAuthOutcome> => {
+    // The address was taken meanwhile: by a parallel first sign-in of this identity (the retry then finds it
+    // linked) or by a registration (the retry then answers as for any existing account).
+    if (!(await tx.store.createUser(user))) throw new LostRace()
     if ((await tx.store.linkIdentity(identityOf(core, user.id, provider, profile, now))) !== 'linked')
       throw new LostRace()
     await audit(core, tx.store, ctx, { type: 'register', userId: user.id, meta: { provider } })
@@ -160,8 +161,6 @@ async function createAccount(
     })
     return { type: 'tokens', tokens, provider, created: true }
   })
-  if (outcome.type === 'refused') return refuse(core, provider, outcome.code, null, ctx)
-  return outcome
 }
 
 /** A new identity record of `userId` at `provider`. */

@@ -11,7 +11,8 @@ import {
   unlinkIdentity,
 } from '../flows/oauth-identities.js'
 import { refuse, signInWithProvider } from '../flows/oauth-sign-in.js'
-import { createProvider, type OAuthProvider, toFailure } from './provider.js'
+import { toFailure } from './failure.js'
+import { createProvider, type OAuthProvider } from './provider.js'
 import {
   type AuthorizationRequest,
   openAuthorizationRequest,

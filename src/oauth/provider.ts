@@ -1,6 +1,6 @@
 import type * as OpenId from 'openid-client'
-import type { OAuthErrorCode } from '../auth-types-oauth.js'
-import { fetchGitHubProfile, GitHubApiError } from './github.js'
+import { ProviderFailure, toFailure } from './failure.js'
+import { fetchGitHubProfile } from './github.js'
 import type { ProviderSettings, ProviderType } from './settings.js'
 
 type OpenIdClient = typeof OpenId
@@ -21,18 +21,6 @@ export interface AuthorizationChecks {
   codeVerifier: string
   /** The OIDC nonce; null for a provider without ID tokens (GitHub). */
   nonce: string | null
-}
-
-/** A provider step that failed, with the code the browser is sent to the error page with. */
-export class ProviderFailure extends Error {
-  override readonly name = 'ProviderFailure'
-  constructor(
-    readonly code: OAuthErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options)
-  }
 }
 
 /** One configured provider: builds authorization URLs and completes callbacks, through openid-client. */
@@ -213,30 +201,4 @@ function checkedProfile(profile: ProviderProfile): ProviderProfile {
   if (profile.email !== null && profile.email.length > MAX_EMAIL_LENGTH)
     return { ...profile, email: null, emailVerified: false }
   return profile
-}
-
-/** Maps what openid-client (or fetch) threw to a failure code; messages name no secret, token or code. */
-export function toFailure(error: unknown): ProviderFailure {
-  if (error instanceof ProviderFailure) return error
-  if (error instanceof GitHubApiError)
-    return new ProviderFailure(
-      error.status >= 500 ? 'provider_unavailable' : 'invalid_response',
-      error.message,
-      { cause: error },
-    )
-  const e = error as { name?: unknown; code?: unknown; error?: unknown; message?: unknown }
-  const message = typeof e?.message === 'string' ? e.message : String(error)
-  const fail = (code: OAuthErrorCode) => new ProviderFailure(code, message, { cause: error })
-  switch (e?.code) {
-    case 'OAUTH_AUTHORIZATION_RESPONSE_ERROR':
-      return fail(e.error === 'access_denied' ? 'access_denied' : 'provider_error')
-    case 'OAUTH_RESPONSE_BODY_ERROR':
-      return fail('exchange_failed')
-    case 'OAUTH_RESPONSE_IS_NOT_CONFORM':
-    case 'OAUTH_RESPONSE_IS_NOT_JSON':
-      return fail('provider_unavailable')
-  }
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError' || message === 'fetch failed')
-    return fail('provider_unavailable')
-  return fail('invalid_response')
 }

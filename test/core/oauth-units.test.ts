@@ -6,7 +6,7 @@ import { createAuth } from '../../src/create-auth.js'
 import { generateKeyRingSpec, serializeKeyRing } from '../../src/crypto/key-ring.js'
 import { SecretBox } from '../../src/crypto/secrets.js'
 import { fetchGitHubProfile, primaryVerifiedEmail } from '../../src/oauth/github.js'
-import { toFailure } from '../../src/oauth/provider.js'
+import { toFailure } from '../../src/oauth/failure.js'
 import { openAuthorizationRequest, sealAuthorizationRequest } from '../../src/oauth/state-cookie.js'
 import { memoryStore } from '../../src/testing/index.js'
 

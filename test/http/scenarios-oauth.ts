@@ -195,6 +195,23 @@ export const oauthScenarios: OAuthScenario[] = [
     },
   },
   {
+    name: 'parallel first sign-ins of one new identity create one account and all sign into it',
+    async run(app, idp) {
+      const email = uniqueEmail()
+      const sub = account(idp, { email, email_verified: true })
+      const flows: Array<{ browser: Browser; url: URL }> = []
+      for (let i = 0; i < 5; i++) {
+        const browser = new Browser(app)
+        flows.push({ browser, url: await authorize(browser, idp, sub) })
+      }
+      const answers = await Promise.all(flows.map((f) => callback(f.browser, f.url)))
+      expect(answers.map((r) => r.headers.location)).toEqual(Array(5).fill('http://localhost:3000/'))
+      const ids = await Promise.all(flows.map(async (f) => (await me(f.browser)).id))
+      expect(new Set(ids).size).toBe(1)
+      expect((await app.auth.store.findIdentity('oidc', sub))?.userId).toBe(ids[0])
+    },
+  },
+  {
     name: 'a missing or wrong state is refused with invalid_state and no session',
     async run(app, idp) {
       const sub = account(idp, { email: uniqueEmail(), email_verified: true })
