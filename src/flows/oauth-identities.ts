@@ -22,8 +22,9 @@ export function assertMayLink(core: Core, principal: Principal): void {
 
 /**
  * Links a provider identity to the user whose session asked for it, at the callback. The session must still
- * be live; the identity must not belong to someone else, and the user must not have another account of this
- * provider linked. Linking again what is already linked is a no-op.
+ * be live; the provider must have verified the identity's email (an unverified or missing email never links);
+ * the identity must not belong to someone else, and the user must not have another account of this provider
+ * linked. Linking again what is already linked is a no-op.
  */
 export async function linkProviderIdentity(
   core: Core,
@@ -38,6 +39,9 @@ export async function linkProviderIdentity(
   if (!live) return refuse(core, provider, 'session_expired', link.userId, ctx)
   const user = await core.store.findUserById(link.userId)
   if (user?.status !== 'active') return refuse(core, provider, 'account_disabled', link.userId, ctx)
+  // The rule holds here too: an identity whose email the provider has not verified never links.
+  if (!profile.emailVerified || !profile.email)
+    return refuse(core, provider, 'email_not_verified', user.id, ctx)
   const known = await core.store.findIdentity(provider, profile.subject)
   if (known?.userId === user.id) return { type: 'linked', provider }
   if (known) return refuse(core, provider, 'identity_in_use', user.id, ctx)

@@ -404,6 +404,22 @@ export const oauthScenarios: OAuthScenario[] = [
     },
   },
   {
+    name: 'link: a provider account whose email is unverified or missing never links (email_not_verified)',
+    async run(app, idp) {
+      const browser = await passwordBrowser(app, uniqueEmail())
+      for (const claims of [{ email: uniqueEmail(), email_verified: false }, {}]) {
+        const sub = account(idp, claims)
+        const started = await browser.send({ method: 'POST', path: '/auth/oauth/oidc/link' })
+        expectRefused(
+          await callback(browser, await idp.authorize(started.body.url, sub, CALLBACK)),
+          'email_not_verified',
+        )
+      }
+      const list = await browser.send({ method: 'GET', path: '/auth/oauth/identities' })
+      expect(list.body.identities).toEqual([])
+    },
+  },
+  {
     name: 'link needs a signed-in session and CSRF in cookie transport',
     async run(app) {
       expectError(await client(app).post('/auth/oauth/oidc/link'), 401, 'UNAUTHENTICATED')
