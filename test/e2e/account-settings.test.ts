@@ -1,35 +1,20 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   createVerifiedAccount,
   demoUrl,
-  type Journey,
-  launchBrowser,
   logInThroughPage,
   mailedLink,
   mailsTo,
   messageOf,
-  startJourney,
   uniqueEmail,
+  useBrowser,
 } from './harness.js'
 
-let browser: Browser
-let journey: Journey
-
-beforeAll(async () => {
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-})
-afterEach(async () => {
-  await journey?.close()
-  expect(journey?.problems ?? []).toEqual([])
-})
+const browsers = useBrowser()
 
 describe('the security pages in Chromium', () => {
   it('changes the password (re-checked, other sessions signed out, this one kept)', async () => {
-    journey = startJourney(browser, 'password-change')
+    const journey = browsers.start('password-change')
     const email = uniqueEmail('alan')
     const password = 'Enigma-Bombe-1940'
     const newPassword = 'Turing-Machine-1936!'
@@ -87,7 +72,7 @@ describe('the security pages in Chromium', () => {
   })
 
   it('changes the email address through the link mailed to the new one, logging in on the way', async () => {
-    journey = startJourney(browser, 'email-change')
+    const journey = browsers.start('email-change')
     const email = uniqueEmail('barbara')
     const newEmail = uniqueEmail('liskov')
     const password = 'Substitution-Principle-87'

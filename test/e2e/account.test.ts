@@ -1,34 +1,19 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   demoUrl,
-  type Journey,
-  launchBrowser,
   logInThroughPage,
   mailedLink,
   mailsTo,
   messageOf,
-  startJourney,
   uniqueEmail,
+  useBrowser,
 } from './harness.js'
 
-let browser: Browser
-let journey: Journey
-
-beforeAll(async () => {
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-})
-afterEach(async () => {
-  await journey?.close()
-  expect(journey?.problems ?? []).toEqual([])
-})
+const browsers = useBrowser()
 
 describe('the account pages in Chromium', () => {
   it('registers, verifies through the mailed link, logs in, keeps the tokens in HttpOnly cookies, revokes another session and logs out', async () => {
-    journey = startJourney(browser, 'account')
+    const journey = browsers.start('account')
     const { context, page } = await journey.newPage()
     const email = uniqueEmail('grace')
     const password = 'Cobol-Compiler-1959'

@@ -1,30 +1,16 @@
-import type { Browser, Page, Response } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { Page, Response } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { BrowserClient } from '../demo/browser-client.js'
 import {
   createVerifiedAccount,
   demoUrl,
   forger,
-  type Journey,
-  launchBrowser,
   logInThroughPage,
-  startJourney,
   uniqueEmail,
+  useBrowser,
 } from './harness.js'
 
-let browser: Browser
-let journey: Journey
-
-beforeAll(async () => {
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-})
-afterEach(async () => {
-  await journey?.close()
-  expect(journey?.problems ?? []).toEqual([])
-})
+const browsers = useBrowser()
 
 /** What the browser sent with a forged request, and the status the demo answered. */
 async function forged(response: Response) {
@@ -45,7 +31,7 @@ async function errorCodeOf(page: Page, response: Response): Promise<string | und
 
 describe('forged requests from other origins', () => {
   it('refuses forged posts from another site and from another port of this site; the session survives', async () => {
-    journey = startJourney(browser, 'csrf')
+    const journey = browsers.start('csrf')
     const email = uniqueEmail('mallory-target')
     const password = 'Double-Submit-Cookie-1'
     await createVerifiedAccount(email, password)

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
-import { expect, inject } from 'vitest'
+import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest'
 import { BrowserClient } from '../demo/browser-client.js'
 import { delay } from '../demo/demo-process.js'
 import { screenshotDir } from './paths.js'
@@ -161,4 +161,32 @@ export async function logInThroughPage(page: Page, email: string, password: stri
 export async function messageOf(page: Page): Promise<string> {
   await page.waitForSelector('#message:not([hidden])')
   return (await page.textContent('#message')) ?? ''
+}
+
+/**
+ * The browser lifecycle of one test file: Chromium launched once, a journey per test, closed after it and
+ * checked for problems (CSP violations, page errors, failed resources).
+ */
+export function useBrowser(): { start(name: string): Journey } {
+  let browser: Browser | undefined
+  let journey: Journey | undefined
+  beforeAll(async () => {
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+  })
+  afterEach(async () => {
+    const current = journey
+    journey = undefined
+    await current?.close()
+    expect(current?.problems ?? []).toEqual([])
+  })
+  return {
+    start(name) {
+      if (!browser) throw new Error('the browser is not launched yet')
+      journey = startJourney(browser, name)
+      return journey
+    },
+  }
 }

@@ -1,40 +1,25 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { generate } from 'otplib'
 import {
   createVerifiedAccount,
   demoUrl,
-  type Journey,
-  launchBrowser,
   logInThroughPage,
   mailsTo,
   messageOf,
-  startJourney,
   uniqueEmail,
+  useBrowser,
 } from './harness.js'
 
-let browser: Browser
-let journey: Journey
+const browsers = useBrowser()
 
 /** The TOTP code of `secret` for one 30-second time step, from otplib: not the server's own implementation. */
 function totpAt(secret: string, step: number): Promise<string> {
   return generate({ secret, epoch: step * 30 })
 }
 
-beforeAll(async () => {
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-})
-afterEach(async () => {
-  await journey?.close()
-  expect(journey?.problems ?? []).toEqual([])
-})
-
 describe('two-factor sign-in in Chromium', () => {
   it('sets up TOTP from the QR page, signs in with a TOTP code and with a backup code, trusts the browser, revokes it and turns MFA off', async () => {
-    journey = startJourney(browser, 'mfa')
+    const journey = browsers.start('mfa')
     const email = uniqueEmail('grace')
     const password = 'Cobol-Compiler-1959'
     await createVerifiedAccount(email, password, 'Grace')

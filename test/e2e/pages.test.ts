@@ -1,36 +1,15 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { pages } from '../../examples/demo/pages.js'
-import {
-  createVerifiedAccount,
-  demoUrl,
-  type Journey,
-  launchBrowser,
-  logInThroughPage,
-  startJourney,
-  uniqueEmail,
-} from './harness.js'
+import { createVerifiedAccount, demoUrl, logInThroughPage, uniqueEmail, useBrowser } from './harness.js'
 
-let browser: Browser
-let journey: Journey
-
-beforeAll(async () => {
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-})
-afterEach(async () => {
-  await journey?.close()
-  expect(journey?.problems ?? []).toEqual([])
-})
+const browsers = useBrowser()
 
 // Every page the demo serves (pages.ts), so pages added later are covered too.
 const paths = Object.keys(pages)
 
 describe('every demo page in Chromium', () => {
   it('sees a CSP violation when a script without the nonce runs (the watcher is not blind)', async () => {
-    journey = startJourney(browser, 'csp-watch')
+    const journey = browsers.start('csp-watch')
     const { page } = await journey.newPage()
     await page.goto(`${demoUrl}/`)
     await page.evaluate(() => {
@@ -48,7 +27,7 @@ describe('every demo page in Chromium', () => {
     ['signed out', false],
     ['signed in', true],
   ])('renders %s without a CSP violation or a script error', async (label, signedIn) => {
-    journey = startJourney(browser, `pages-${label.replace(' ', '-')}`)
+    const journey = browsers.start(`pages-${label.replace(' ', '-')}`)
     const { page } = await journey.newPage()
     if (signedIn) {
       const email = uniqueEmail('visitor')

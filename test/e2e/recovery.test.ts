@@ -1,30 +1,16 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import {
   createVerifiedAccount,
   demoUrl,
-  type Journey,
-  launchBrowser,
   logInThroughPage,
   mailedLink,
   messageOf,
-  startJourney,
   uniqueEmail,
+  useBrowser,
 } from './harness.js'
 
-let browser: Browser
-let journey: Journey
-
-beforeAll(async () => {
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-})
-afterEach(async () => {
-  await journey?.close()
-  expect(journey?.problems ?? []).toEqual([])
-})
+const browsers = useBrowser()
 
 /** Seconds from a countdown label: "Try again in 42 s" or "Try again in 29:59"; null when there is none. */
 function secondsIn(label: string): number | null {
@@ -40,7 +26,7 @@ async function countdownOf(page: Page): Promise<number | null> {
 
 describe('recovering an account in Chromium', () => {
   it('resets a forgotten password through the mailed link', async () => {
-    journey = startJourney(browser, 'password-reset')
+    const journey = browsers.start('password-reset')
     const email = uniqueEmail('margaret')
     const password = 'Apollo-Guidance-1969'
     const newPassword = 'Priority-Displays-1202!'
@@ -81,7 +67,7 @@ describe('recovering an account in Chromium', () => {
   })
 
   it('counts down from Retry-After when the forgot-password limit answers 429', async () => {
-    journey = startJourney(browser, 'rate-limit')
+    const journey = browsers.start('rate-limit')
     const { page } = await journey.newPage()
     // forgotPerIpEmail: 3 per 30 minutes per (IP, email), whether or not the address has an account.
     const email = uniqueEmail('nobody')
@@ -113,7 +99,7 @@ describe('recovering an account in Chromium', () => {
   })
 
   it('locks the account after 5 failed logins and counts down from the 423 Retry-After', async () => {
-    journey = startJourney(browser, 'lockout')
+    const journey = browsers.start('lockout')
     const email = uniqueEmail('kevin')
     const password = 'Condor-Takedown-1995'
     await createVerifiedAccount(email, password)
