@@ -59,7 +59,14 @@ export async function startTestIdp(redirectUris: string[]): Promise<TestIdp> {
     pkce: { required: () => true },
     cookies: { keys: [randomBytes(16).toString('hex')] },
     // Explicit lifetimes (the defaults print a notice each).
-    ttl: { AccessToken: 600, AuthorizationCode: 60, Grant: 600, IdToken: 600, Interaction: 600, Session: 600 },
+    ttl: {
+      AccessToken: 600,
+      AuthorizationCode: 60,
+      Grant: 600,
+      IdToken: 600,
+      Interaction: 600,
+      Session: 600,
+    },
   })
   const callback = provider.callback()
 
