@@ -80,10 +80,10 @@ async function http(load) {
   })
 }
 
-/** (c): login throughput on Express against the argon2id ceiling, with the server's event-loop delay. */
-async function login(load) {
+/** One login run on Express over `database`: throughput, the argon2id ceiling around it, event-loop delay. */
+async function loginOn(load, database) {
   return withChildren(async (keep) => {
-    const app = keep(await startPortcullis('express', { users: 1000, tokens: 1 }))
+    const app = keep(await startPortcullis('express', { database, users: 1000, tokens: 1 }))
     await probe(app.login, 'accessToken')
     const before = await app.server.call('argon2Time', { durationMs: 1500 })
     await load.call('run', { ...app.login, connections: 8, durationSeconds: 2 })
@@ -91,18 +91,27 @@ async function login(load) {
     const run = await load.call('run', { ...app.login, connections: 8, durationSeconds: 6 })
     const eventLoopDelay = await app.server.call('eldStop')
     const after = await app.server.call('argon2Time', { durationMs: 1500 })
+    const hashing = await app.server.call('argon2Throughput', { durationMs: 2000 })
     const verifyMs = (before.verifyMs + after.verifyMs) / 2
     const cores = os.availableParallelism()
     return {
       ...run,
+      database,
       verifyMs,
       verifyMsBefore: before.verifyMs,
       verifyMsAfter: after.verifyMs,
       cores,
       ceiling: (cores * 1000) / verifyMs,
+      hashingPerSecond: hashing.verifiesPerSecond,
       eventLoopDelay,
     }
   })
+}
+
+/** (c): login throughput against the argon2id ceiling, on SQLite and (when reachable) Postgres. */
+async function login(load, pg) {
+  const sqlite = await loginOn(load, 'sqlite')
+  return { ...sqlite, postgres: pg ? await loginOn(load, 'postgres') : null }
 }
 
 /** Every section in order; `only` picks some by name. */
@@ -119,7 +128,7 @@ export async function runAll({ only, step, elapsed, budgetSeconds, postgresScale
       'HTTP: protected vs bare (Express, Fastify, Hono) and Better Auth get-session',
       () => http(load),
     ],
-    ['login', 'login throughput vs the argon2id ceiling', () => login(load)],
+    ['login', 'login throughput vs the argon2id ceiling (SQLite, Postgres)', () => login(load, pg)],
     ['token', 'in-process token check vs jose.jwtVerify', () => runCaseScript('cases/token.mjs', {})],
     [
       'refresh',

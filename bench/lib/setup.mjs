@@ -31,6 +31,7 @@ export function openSqlite(path) {
   db.pragma('journal_mode = WAL')
   db.pragma('busy_timeout = 5000')
   db.pragma('foreign_keys = ON')
+  for (const extra of (process.env.BENCH_SQLITE_PRAGMAS ?? '').split(';').filter(Boolean)) db.pragma(extra)
   return db
 }
 
