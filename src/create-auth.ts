@@ -1,15 +1,9 @@
 import type { Auth, RequestContext } from './auth-types.js'
-import { type AuthConfig, type AuthSettings, ConfigError, parseConfig } from './config.js'
-import {
-  generateKeyRingSpec,
-  KeyRingError,
-  loadKeyRing,
-  parseKeyRingSpec,
-  publicJwks,
-} from './crypto/key-ring.js'
+import { type AuthConfig, ConfigError, parseConfig } from './config.js'
+import { publicJwks } from './crypto/key-ring.js'
 import { hashPassword } from './crypto/password-hash.js'
 import { SecretBox } from './crypto/secrets.js'
-import { generateId, generateToken, safeEqual, toBase64Url } from './crypto/tokens.js'
+import { generateId, toBase64Url } from './crypto/tokens.js'
 import { adminAuth } from './create-auth-admin.js'
 import { consoleLogger, consoleMailer, systemClock, systemRandom } from './defaults.js'
 import { changePassword, confirmEmailChange, requestEmailChange } from './flows/account.js'
@@ -26,13 +20,11 @@ import { Housekeeping } from './jobs/housekeeping.js'
 import { Outbox } from './mail/outbox.js'
 import { createOAuth } from './oauth/oauth-api.js'
 import { renderMail } from './mail/templates.js'
-import {
-  defaultPasswordPolicy,
-  nistPasswordPolicy,
-  type PasswordPolicy,
-  passwordRules,
-} from './policy/password.js'
+import { passwordRules } from './policy/password.js'
 import { RevocationCache } from './revocation.js'
+import { followRevocations } from './revocation-feed.js'
+import { loadRing, permissionsOf, resolvePasswordPolicy } from './setup.js'
+import { csrfTokens } from './csrf-tokens.js'
 
 /**
  * Creates the auth instance: validates the config (a bad value throws a `ConfigError` naming its path),
@@ -174,114 +166,6 @@ export function createAuth(config: AuthConfig): Auth {
       deliverAuditEvent(core, record)
     },
     ...adminAuth(core, apiKeyRuntime, () => revocationFeed.ready()),
-  }
-}
-
-function loadRing(
-  settings: AuthSettings,
-  production: boolean,
-  random: Core['random'],
-  logger: Core['logger'],
-) {
-  try {
-    if (settings.keys) return loadKeyRing(parseKeyRingSpec(settings.keys))
-  } catch (error) {
-    if (error instanceof KeyRingError)
-      throw new ConfigError(`invalid portcullis config:\n  - ${error.message}`)
-    throw error
-  }
-  if (production)
-    throw new ConfigError(
-      'invalid portcullis config:\n  - keys: required in production (run `npx portcullis keys`)',
-    )
-  logger.warn(
-    'no `keys` configured: using an in-memory development key ring; tokens will not survive a restart',
-  )
-  return loadKeyRing(generateKeyRingSpec((n) => random.bytes(n)))
-}
-
-function resolvePasswordPolicy(settings: AuthSettings): PasswordPolicy {
-  const { preset, ...overrides } = settings.password
-  const base = preset === 'nist' ? nistPasswordPolicy : defaultPasswordPolicy
-  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined))
-  const policy = { ...base, ...defined }
-  if (policy.minLength > policy.maxLength)
-    throw new ConfigError(
-      'invalid portcullis config:\n  - password.minLength: must not exceed password.maxLength',
-    )
-  return policy
-}
-
-function permissionsOf(settings: AuthSettings, roles: readonly string[]): string[] {
-  const granted = new Set<string>()
-  for (const role of roles) for (const p of settings.roles[role] ?? []) granted.add(p)
-  return granted.has('*') ? ['*'] : [...granted]
-}
-
-/** Signed double-submit CSRF tokens: random value + HMAC, so a cookie planted by a sibling domain fails. */
-function csrfTokens(core: Core): Auth['csrf'] {
-  return {
-    issue() {
-      const value = generateToken(core.random)
-      return `${value}.${core.box.mac('csrf', value)}`
-    },
-    verify(token) {
-      if (typeof token !== 'string' || token.length > 200) return false
-      const [value, mac, extra] = token.split('.')
-      if (!value || !mac || extra !== undefined) return false
-      return core.box.macCandidates('csrf', value).some((candidate) => safeEqual(candidate, mac))
-    },
-  }
-}
-
-/**
- * Follows revocations: subscribes to the channel (when there is one), reads the store's feed before
- * the first check, then polls it every interval as a safety net.
- */
-function followRevocations(core: Core): { ready(): Promise<void>; stop(): void } {
-  let first: Promise<void> | null = null
-  let timer: NodeJS.Timeout | null = null
-  let unsubscribe: Promise<() => Promise<void>> | null = null
-  const sync = () => core.revocations.sync(core.store, core.clock.now())
-  return {
-    ready() {
-      if (first) return first
-      // The channel only speeds revocations up; if it cannot subscribe, the store poll still delivers them.
-      unsubscribe ??=
-        core.revocationChannel
-          ?.subscribe((records) => core.revocations.apply(records))
-          .catch((error) => {
-            core.logger.warn('revocation channel subscribe failed; relying on the store poll', {
-              error: String(error),
-            })
-            unsubscribe = null
-            return async () => {}
-          }) ?? null
-      // Wait for the subscription (so nothing published from here on is missed), but never hang on it.
-      const subscribed = Promise.race([
-        unsubscribe ?? undefined,
-        new Promise((r) => setTimeout(r, 2000).unref()),
-      ])
-      const attempt = Promise.all([sync(), subscribed]).then(() => undefined)
-      first = attempt
-      // A failed first read is retried by the next request; callers still see this one's rejection.
-      attempt.catch(() => {
-        first = null
-      })
-      if (!timer) {
-        timer = setInterval(() => {
-          sync().catch((error) => core.logger.warn('revocation feed poll failed', { error: String(error) }))
-        }, core.settings.revocation.pollIntervalMs)
-        timer.unref()
-      }
-      return first
-    },
-    stop() {
-      if (timer) clearInterval(timer)
-      timer = null
-      void unsubscribe?.then((off) => off()).catch(() => undefined)
-      unsubscribe = null
-    },
   }
 }
 
