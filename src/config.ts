@@ -3,31 +3,12 @@ import { captchaSchema, withCaptchaOrigins } from './captcha/settings.js'
 import type { AuditHook } from './flows/core.js'
 import type { MailIntent, RenderedMail } from './mail/intents.js'
 import { oauthSettingsSchema } from './oauth/settings.js'
+import { httpSchema } from './config-http.js'
+import { port, positive, rule, seconds } from './config-kit.js'
 import type { Clock, Logger, Mailer, Random, RateStore, RevocationChannel, Store } from './ports.js'
-
-const seconds = (d: number) => z.number().int().positive().default(d)
-const positive = (d: number) => z.number().int().positive().default(d)
-const rule = (limit: number, windowSeconds: number) =>
-  z
-    .strictObject({ limit: z.number().int().positive(), windowSeconds: z.number().int().positive() })
-    .prefault({ limit, windowSeconds })
 
 /** An API-key scope: `reports:read`, `billing.export`, … */
 const scopeName = /^[a-z][a-z0-9_.:-]{0,63}$/
-
-/** A port given as an object: validated structurally, passed through untouched. */
-const port = <T>(name: string, methods: string[]) =>
-  z.custom<T>(
-    (v) =>
-      typeof v === 'object' &&
-      v !== null &&
-      methods.every((m) => typeof (v as Record<string, unknown>)[m] === 'function'),
-    { message: `must be a ${name} (an object with ${methods.join(', ')})` },
-  )
-
-const origin = z.string().refine((s) => s === '*' || /^https?:\/\/[^/\s]+$/.test(s), {
-  message: 'must be an origin like https://app.example (scheme and host, no path)',
-})
 
 const passwordSchema = z
   .strictObject({
@@ -41,62 +22,6 @@ const passwordSchema = z
     maxRepeat: z.number().int().min(0).optional(),
     personalInfo: z.boolean().optional(),
     commonList: z.boolean().optional(),
-  })
-  .prefault({})
-
-const cookieSchema = z
-  .strictObject({
-    /** `Secure` cookies; defaults to true, may only be turned off outside production. */
-    secure: z.boolean().optional(),
-    sameSite: z.enum(['lax', 'strict']).default('lax'),
-    prefix: z
-      .string()
-      .regex(/^[a-z0-9_-]*$/i)
-      .default('pc_'),
-    /** Send `Clear-Site-Data: "cookies"` on logout: wipes every cookie of the site. */
-    clearSiteData: z.boolean().default(false),
-  })
-  .prefault({})
-
-const httpSchema = z
-  .strictObject({
-    /** Where the router is mounted; cookie paths are derived from it. */
-    mountPath: z
-      .string()
-      .regex(/^(\/[A-Za-z0-9._~-]+)*$/, 'must look like /auth (no trailing slash), or "" for the root')
-      .default('/auth'),
-    transports: z
-      .strictObject({ cookie: z.boolean().default(true), bearer: z.boolean().default(true) })
-      .prefault({}),
-    cookies: cookieSchema,
-    cors: z
-      .strictObject({
-        /** Exact origins allowed for CORS and CSRF `Origin` checks, beside `appUrl`'s own origin. */
-        origins: z.array(origin).default([]),
-        /** Regular-expression sources matched against the whole origin. */
-        patterns: z.array(z.string()).default([]),
-        credentials: z.boolean().default(true),
-        maxAgeSeconds: z.number().int().min(0).default(600),
-      })
-      .prefault({}),
-    /** Proxies in front of the app: a hop count, or a list of trusted proxy addresses/CIDRs. */
-    trustProxy: z.union([z.number().int().min(0), z.array(z.string())]).default(0),
-    bodyLimitBytes: positive(16 * 1024),
-    hsts: z
-      .strictObject({
-        maxAgeSeconds: positive(63072000),
-        includeSubDomains: z.boolean().default(true),
-        preload: z.boolean().default(false),
-      })
-      .prefault({}),
-    /** Extra origins for the CSP (captcha providers and the like). */
-    cspExtraOrigins: z
-      .strictObject({
-        script: z.array(origin).default([]),
-        frame: z.array(origin).default([]),
-        connect: z.array(origin).default([]),
-      })
-      .prefault({}),
   })
   .prefault({})
 
