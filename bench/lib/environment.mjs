@@ -1,4 +1,5 @@
 // What the report says about the machine and the software measured.
+import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
@@ -46,6 +47,22 @@ function sqliteVersion() {
   return version
 }
 
+/** The commit the library was built from, and whether the working tree differed from it (outside bench/). */
+function sourceRevision() {
+  const git = (...args) => spawnSync('git', args, { cwd: rootDir, encoding: 'utf8' }).stdout?.trim() ?? ''
+  const commit = git('rev-parse', '--short', 'HEAD') || 'unknown'
+  const changed = git(
+    'status',
+    '--porcelain',
+    '--untracked-files=no',
+    '--',
+    '.',
+    ':(exclude)bench',
+    ':(exclude)docs/performance.md',
+  )
+  return changed ? `${commit} with uncommitted changes in the working tree` : commit
+}
+
 export async function describeEnvironment() {
   const pkg = JSON.parse(readFileSync(join(rootDir, 'package.json'), 'utf8'))
   const cpus = os.cpus()
@@ -55,7 +72,7 @@ export async function describeEnvironment() {
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
     versions: {
-      portcullis: pkg.version,
+      portcullis: `${pkg.version} (${sourceRevision()})`,
       jose: versionOf('jose'),
       kysely: versionOf('kysely'),
       '@node-rs/argon2': versionOf('@node-rs/argon2'),

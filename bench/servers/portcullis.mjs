@@ -121,8 +121,12 @@ serve(
       }
     },
     eldStart() {
-      histogram = monitorEventLoopDelay({ resolution: 1 })
+      histogram ??= monitorEventLoopDelay({ resolution: 1 })
       histogram.enable()
+      return true
+    },
+    eldPause() {
+      histogram?.disable()
       return true
     },
     eldStop() {
