@@ -69,7 +69,7 @@ export function ratioRows(results) {
       },
       {
         id: `login-eld-${db}`,
-        label: `Login (${db === 'sqlite' ? 'SQLite' : 'Postgres'}): event-loop delay p99 of the server (ms)`,
+        label: `Login (${db === 'sqlite' ? 'SQLite' : 'Postgres'}): event-loop delay p99 of the server, worst round (ms)`,
         value: l?.eventLoopDelay?.p99Ms,
         target: ['<', 20],
         unit: ' ms',
@@ -210,7 +210,7 @@ function absoluteSections(s) {
             l.rounds.map((r) => `${r.loginsPerSecond}, ${r.verifyMs}, ${r.hashingPerSecond}`).join(' · '),
           ],
           [
-            'event-loop delay p50 / p99 / max ms (1 ms sampling, during the logins)',
+            'event-loop delay p50 (median round) / p99 / max (worst round), ms, 1 ms sampling, during the logins',
             `${ms(l.eventLoopDelay.p50Ms)} / ${ms(l.eventLoopDelay.p99Ms)} / ${ms(l.eventLoopDelay.maxMs)}`,
           ],
         ],

@@ -89,6 +89,7 @@ await seedRevocations(store, revocations)
 const app = await apps[framework](auth)
 
 let histogram = null
+const stretches = []
 serve(
   {
     /** Mean time of one argon2id verify (what a login costs), one at a time, as the login ceiling's input. */
@@ -121,21 +122,30 @@ serve(
       }
     },
     eldStart() {
-      histogram ??= monitorEventLoopDelay({ resolution: 1 })
+      // A fresh monitor per measured stretch: a paused one would count the pause as one long delay.
+      histogram = monitorEventLoopDelay({ resolution: 1 })
       histogram.enable()
       return true
     },
     eldPause() {
-      histogram?.disable()
-      return true
-    },
-    eldStop() {
       histogram.disable()
       const ms = (ns) => ns / 1e6
-      return {
+      stretches.push({
         p50Ms: ms(histogram.percentile(50)),
         p99Ms: ms(histogram.percentile(99)),
         maxMs: ms(histogram.max),
+      })
+      return true
+    },
+    /** Over the stretches since the last call: the median p50, the worst p99 and the worst max. */
+    eldStop() {
+      const taken = stretches.splice(0)
+      const sorted = taken.map((x) => x.p50Ms).sort((a, b) => a - b)
+      return {
+        p50Ms: sorted[Math.floor(sorted.length / 2)],
+        p99Ms: Math.max(...taken.map((x) => x.p99Ms)),
+        maxMs: Math.max(...taken.map((x) => x.maxMs)),
+        stretches: taken.length,
       }
     },
   },
