@@ -209,34 +209,15 @@ export function parseConfig(config: AuthConfig): {
 } {
   if (typeof config !== 'object' || config === null)
     throw new ConfigError('portcullis config must be an object')
-  const {
-    store,
-    rateStore,
-    revocationChannel,
-    mailer,
-    renderMail,
-    clock,
-    random,
-    logger,
-    onEvent,
-    captcha,
-    ...rest
-  } = config
-  const settings = settingsSchema.safeParse(rest)
-  const ports = portsSchema.safeParse(
-    dropUndefined({
-      store,
-      rateStore,
-      revocationChannel,
-      mailer,
-      renderMail,
-      clock,
-      random,
-      logger,
-      onEvent,
-      captcha,
-    }),
-  )
+  // Objects the schema lists as ports go to the ports; everything else is a JSON-serialisable setting.
+  const portInput: Record<string, unknown> = {}
+  const settingInput: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(config)) {
+    if (!(key in portsSchema.shape)) settingInput[key] = value
+    else if (value !== undefined) portInput[key] = value
+  }
+  const settings = settingsSchema.safeParse(settingInput)
+  const ports = portsSchema.safeParse(portInput)
   const issues = [...(settings.error?.issues ?? []), ...(ports.error?.issues ?? [])]
   if (issues.length > 0 || !settings.success || !ports.success) {
     const lines = issues.map((i) => `  - ${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
@@ -268,10 +249,6 @@ function checkCrossFields(s: AuthSettings): void {
     fail('password.minLength', 'must not exceed password.maxLength')
   if (s.production && s.http.cookies.secure === false)
     fail('http.cookies.secure', 'cannot be false in production')
-}
-
-function dropUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
 }
 
 function deepFreeze<T>(value: T): T {
