@@ -189,3 +189,31 @@ export async function sendMail(
   await core.outbox.enqueue(tx.store, to, intent, locale)
   tx.afterCommit(() => core.outbox.kick())
 }
+
+/**
+ * A new, active account record with the default role (unless given), token version 0 and no MFA; the
+ * caller decides the password hash (null for provider-only accounts) and whether the email is verified.
+ */
+export function newUserRecord(
+  core: Core,
+  fields: Pick<UserRecord, 'email' | 'name' | 'passwordHash' | 'emailVerifiedAt' | 'locale'> & {
+    roles?: string[]
+  },
+  now: number,
+): UserRecord {
+  return {
+    id: generateId(core.random),
+    email: fields.email,
+    emailNormalized: normalizeEmail(fields.email),
+    name: fields.name,
+    passwordHash: fields.passwordHash,
+    emailVerifiedAt: fields.emailVerifiedAt,
+    roles: fields.roles ?? [core.settings.defaultRole],
+    status: 'active',
+    tokenVersion: 0,
+    locale: fields.locale,
+    mfaEnabled: false,
+    createdAt: now,
+    updatedAt: now,
+  }
+}

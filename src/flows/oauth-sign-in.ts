@@ -3,7 +3,7 @@ import type { OAuthErrorCode, OAuthOutcome } from '../auth-types-oauth.js'
 import { generateId } from '../crypto/tokens.js'
 import type { ProviderProfile } from '../oauth/provider.js'
 import type { IdentityRecord, UserRecord } from '../types.js'
-import { audit, type Core, inTransaction, normalizeEmail } from './core.js'
+import { audit, type Core, inTransaction, normalizeEmail, newUserRecord } from './core.js'
 import { providerSecondFactor } from './oauth-mfa.js'
 import { startSession } from './tokens.js'
 
@@ -129,22 +129,18 @@ async function createAccount(
   ctx: RequestContext,
 ): Promise<OAuthOutcome> {
   const now = core.clock.now()
-  const user: UserRecord = {
-    id: generateId(core.random),
-    email,
-    emailNormalized: normalizeEmail(email),
-    name: profile.name?.trim().slice(0, 200) || null,
-    passwordHash: null,
-    // The provider verified the address: that is what the verification mail would have proven.
-    emailVerifiedAt: now,
-    roles: [core.settings.defaultRole],
-    status: 'active',
-    tokenVersion: 0,
-    locale: ctx.locale ?? null,
-    mfaEnabled: false,
-    createdAt: now,
-    updatedAt: now,
-  }
+  const user = newUserRecord(
+    core,
+    {
+      email,
+      name: profile.name?.trim().slice(0, 200) || null,
+      passwordHash: null,
+      // The provider verified the address: that is what the verification mail would have proven.
+      emailVerifiedAt: now,
+      locale: ctx.locale ?? null,
+    },
+    now,
+  )
   return inTransaction(core, async (tx): Promise<OAuthOutcome> => {
     // The address was taken meanwhile: by a parallel first sign-in of this identity (the retry then finds it
     // linked) or by a registration (the retry then answers as for any existing account).

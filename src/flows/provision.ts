@@ -1,6 +1,5 @@
 import type { PublicUser } from '../auth-types.js'
 import { hashPassword } from '../crypto/password-hash.js'
-import { generateId } from '../crypto/tokens.js'
 import { AuthError } from '../errors.js'
 import {
   audit,
@@ -10,6 +9,7 @@ import {
   publicUser,
   requireEmail,
   requireString,
+  newUserRecord,
 } from './core.js'
 import { assertPasswordAllowed } from './password-rules.js'
 
@@ -68,16 +68,6 @@ async function createProvisioned(
   },
   now: number,
 ) {
-  const user = {
-    id: generateId(core.random),
-    emailNormalized: normalizeEmail(fields.email),
-    status: 'active' as const,
-    tokenVersion: 0,
-    locale: null,
-    mfaEnabled: false,
-    createdAt: now,
-    updatedAt: now,
-    ...fields,
-  }
+  const user = newUserRecord(core, { ...fields, locale: null }, now)
   return (await store.createUser(user)) ? user : null
 }

@@ -1,7 +1,5 @@
 import type { RequestContext } from '../auth-types.js'
 import { hashPassword } from '../crypto/password-hash.js'
-import { generateId } from '../crypto/tokens.js'
-import type { UserRecord } from '../types.js'
 import {
   appLink,
   audit,
@@ -12,6 +10,7 @@ import {
   requireEmail,
   requireString,
   sendMail,
+  newUserRecord,
 } from './core.js'
 import { consumeOneTimeToken, createOneTimeToken } from './one-time-token.js'
 import { assertPasswordAllowed } from './password-rules.js'
@@ -34,21 +33,11 @@ export async function register(
   assertPasswordAllowed(core, password, { email, name: name ?? undefined })
   const passwordHash = await hashPassword(password, core.hashParams)
   const now = core.clock.now()
-  const user: UserRecord = {
-    id: generateId(core.random),
-    email,
-    emailNormalized: normalizeEmail(email),
-    name,
-    passwordHash,
-    emailVerifiedAt: null,
-    roles: [core.settings.defaultRole],
-    status: 'active',
-    tokenVersion: 0,
-    locale: ctx.locale ?? null,
-    mfaEnabled: false,
-    createdAt: now,
-    updatedAt: now,
-  }
+  const user = newUserRecord(
+    core,
+    { email, name, passwordHash, emailVerifiedAt: null, locale: ctx.locale ?? null },
+    now,
+  )
   const created = await inTransaction(core, async (tx) => {
     if (!(await tx.store.createUser(user))) return false
     const { token, expiresAt } = await createOneTimeToken(core, tx, {
