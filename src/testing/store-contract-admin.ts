@@ -1,26 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import type { Store } from '../ports.js'
+import { user as fixtureUser, t0, minute } from './store-contract-fixtures.js'
 import type { ApiKeyRecord, UserRecord } from '../types.js'
 
-const t0 = Date.UTC(2026, 0, 1)
-const minute = 60_000
-
-const user = (id: string, email: string, overrides: Partial<UserRecord> = {}): UserRecord => ({
-  id,
-  email,
-  emailNormalized: email.trim().toLowerCase(),
-  name: null,
-  passwordHash: null,
-  emailVerifiedAt: t0,
-  roles: ['employee'],
-  status: 'active',
-  tokenVersion: 0,
-  locale: null,
-  mfaEnabled: false,
-  createdAt: t0,
-  updatedAt: t0,
-  ...overrides,
-})
+/** A verified, passwordless `employee` account (the defaults these tests rely on). */
+const user = (id: string, email: string, overrides: Partial<UserRecord> = {}): UserRecord =>
+  fixtureUser(id, email, {
+    name: null,
+    passwordHash: null,
+    emailVerifiedAt: t0,
+    roles: ['employee'],
+    ...overrides,
+  })
 
 const apiKey = (id: string, userId: string, overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord => ({
   id,

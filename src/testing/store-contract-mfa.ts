@@ -1,25 +1,18 @@
 import { describe, expect, it } from 'vitest'
 import type { Store } from '../ports.js'
+import { user as fixtureUser, t0 } from './store-contract-fixtures.js'
 import type { BackupCodeRecord, TotpRecord, TrustedDeviceRecord, UserRecord } from '../types.js'
 
-const t0 = Date.UTC(2026, 0, 1)
 const day = 86_400_000
 
-const user = (id: string): UserRecord => ({
-  id,
-  email: `${id}@example.com`,
-  emailNormalized: `${id}@example.com`,
-  name: null,
-  passwordHash: null,
-  emailVerifiedAt: t0,
-  roles: ['employee'],
-  status: 'active',
-  tokenVersion: 0,
-  locale: null,
-  mfaEnabled: false,
-  createdAt: t0,
-  updatedAt: t0,
-})
+/** A verified, passwordless `employee` account (the defaults these tests rely on). */
+const user = (id: string): UserRecord =>
+  fixtureUser(id, `${id}@example.com`, {
+    name: null,
+    passwordHash: null,
+    emailVerifiedAt: t0,
+    roles: ['employee'],
+  })
 
 const totp = (userId: string, overrides: Partial<TotpRecord> = {}): TotpRecord => ({
   userId,

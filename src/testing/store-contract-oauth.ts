@@ -1,25 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import type { Store } from '../ports.js'
+import { user as fixtureUser, t0 } from './store-contract-fixtures.js'
 import type { IdentityRecord, UserRecord } from '../types.js'
 
-const t0 = Date.UTC(2026, 0, 1)
-
-const user = (id: string, overrides: Partial<UserRecord> = {}): UserRecord => ({
-  id,
-  email: `${id}@example.com`,
-  emailNormalized: `${id}@example.com`,
-  name: null,
-  passwordHash: null,
-  emailVerifiedAt: t0,
-  roles: ['employee'],
-  status: 'active',
-  tokenVersion: 0,
-  locale: null,
-  mfaEnabled: false,
-  createdAt: t0,
-  updatedAt: t0,
-  ...overrides,
-})
+/** A verified, passwordless `employee` account (the defaults these tests rely on). */
+const user = (id: string, overrides: Partial<UserRecord> = {}): UserRecord =>
+  fixtureUser(id, `${id}@example.com`, {
+    name: null,
+    passwordHash: null,
+    emailVerifiedAt: t0,
+    roles: ['employee'],
+    ...overrides,
+  })
 
 const identity = (id: string, userId: string, overrides: Partial<IdentityRecord> = {}): IdentityRecord => ({
   id,
